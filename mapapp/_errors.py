@@ -1,0 +1,17 @@
+"""Exception classes shared across mapapp."""
+
+
+class MapAppError(Exception):
+    """Base class for errors that users should see as a message, not a traceback."""
+
+
+class LayerNotFoundError(MapAppError):
+    """A layer id that no spec in layers/ declares."""
+
+
+class LayerSpecError(MapAppError):
+    """A layer spec file that is malformed."""
+
+
+class DataFileError(MapAppError):
+    """A data file that is missing, unreadable or fails validation."""
