@@ -1,0 +1,113 @@
+"""Reading and writing data files: deterministic GeoJSON, atomic replacement."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+
+from mapapp._errors import DataFileError
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
+    """Write to a temporary file beside `path`, then rename over it.
+
+    A crash or exception mid-write leaves the old file untouched: the rename is atomic on POSIX.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _round_coords(obj: Any, ndigits: int) -> Any:
+    if isinstance(obj, (list, tuple)):
+        if obj and isinstance(obj[0], (int, float)):
+            return [round(float(v), ndigits) for v in obj]
+        return [_round_coords(v, ndigits) for v in obj]
+    return obj
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy/pandas scalars into JSON-native values; NaN becomes null."""
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def geojson_dict(
+    gdf: gpd.GeoDataFrame, *, precision: int = 6, metadata: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A FeatureCollection dict in WGS 84 with rounded coordinates and rows in frame order.
+
+    Six decimals of a degree is about 0.1 m: finer than any source we hold.
+    """
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs(4326)
+    props = [c for c in gdf.columns if c != gdf.geometry.name]
+    features = []
+    for row, geom in zip(gdf[props].itertuples(index=False), gdf.geometry):
+        geometry = None
+        if geom is not None and not geom.is_empty:
+            geometry = mapping(geom)
+            geometry = {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"], precision)}
+        features.append(
+            {"type": "Feature", "properties": {k: _plain(v) for k, v in zip(props, row)}, "geometry": geometry}
+        )
+    out: dict[str, Any] = {"type": "FeatureCollection"}
+    if metadata:
+        out["metadata"] = metadata
+    out["features"] = features
+    return out
+
+
+def write_geojson(
+    gdf: gpd.GeoDataFrame, path: Path, *, precision: int = 6, metadata: dict[str, Any] | None = None
+) -> None:
+    """Write `gdf` as GeoJSON, byte-identical for identical input, replacing `path` atomically."""
+    doc = geojson_dict(gdf, precision=precision, metadata=metadata)
+    with atomic_write(Path(path)) as fh:
+        json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.write("\n")
+
+
+def read_geojson(path: Path) -> gpd.GeoDataFrame:
+    """Read a GeoJSON layer file as WGS 84, with a clear error if it is missing or corrupt."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found")
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several types for corrupt files
+        raise DataFileError(f"{path}: cannot be read as GeoJSON ({exc})") from exc
+    if gdf.crs is None:
+        gdf = gdf.set_crs(4326)
+    bad = ~shapely.is_valid(gdf.geometry.values)
+    if bad.any():
+        raise DataFileError(f"{path}: {int(bad.sum())} invalid geometries, first at row {int(np.argmax(bad))}")
+    return gdf
