@@ -28,6 +28,9 @@ def atomic_write(path: Path, mode: str = "w", encoding: str | None = "utf-8") ->
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
     try:
         with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None) as fh:
             yield fh
@@ -63,15 +66,17 @@ def _plain(value: Any) -> Any:
 def geojson_dict(
     gdf: gpd.GeoDataFrame, *, precision: int = 6, metadata: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """A FeatureCollection dict in WGS 84 with rounded coordinates and rows in frame order.
+    """An RFC 7946 FeatureCollection dict: WGS 84, rounded coordinates, rows in frame order,
+    counter-clockwise exterior rings, no `crs` member.
 
     Six decimals of a degree is about 0.1 m: finer than any source we hold.
     """
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
         gdf = gdf.to_crs(4326)
     props = [c for c in gdf.columns if c != gdf.geometry.name]
+    geoms = shapely.orient_polygons(gdf.geometry.values)
     features = []
-    for row, geom in zip(gdf[props].itertuples(index=False), gdf.geometry):
+    for row, geom in zip(gdf[props].itertuples(index=False), geoms):
         geometry = None
         if geom is not None and not geom.is_empty:
             geometry = mapping(geom)
