@@ -1,0 +1,1 @@
+"""Subcommands of the `mapapp` command line, one module each, each with `add_parser(subparsers)`."""
