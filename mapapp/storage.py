@@ -112,7 +112,20 @@ def read_geojson(path: Path) -> gpd.GeoDataFrame:
         raise DataFileError(f"{path}: cannot be read as GeoJSON ({exc})") from exc
     if gdf.crs is None:
         gdf = gdf.set_crs(4326)
-    bad = ~shapely.is_valid(gdf.geometry.values)
+    # Null geometry is allowed (a site whose place is unknown); a present but broken one is not.
+    geoms = gdf.geometry.values
+    bad = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
     if bad.any():
         raise DataFileError(f"{path}: {int(bad.sum())} invalid geometries, first at row {int(np.argmax(bad))}")
     return gdf
+
+
+def read_csv_records(path: Path) -> list[dict[str, Any]]:
+    """Rows of a UTF-8 CSV as dicts of strings; empty cells become None."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return [{k: (v if v != "" else None) for k, v in row.items()} for row in frame.to_dict("records")]

@@ -42,7 +42,8 @@ def _show(args: argparse.Namespace) -> int:
     info = _summary(spec) | {
         "description": spec.description,
         "features": len(frame),
-        "geometry_types": sorted(frame.geom_type.unique()),
+        "geometry_types": sorted(frame.geom_type.dropna().unique()),
+        "features_without_location": int(frame.geometry.isna().sum()),
         "fields": [c for c in frame.columns if c != frame.geometry.name],
         "bounds_lonlat": [round(float(v), 4) for v in frame.total_bounds],
         "crs": "EPSG:4326 (WGS 84)",

@@ -1,0 +1,87 @@
+"""Industry clusters: the plans' named clusters as areas made of their member prefectures or counties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mapapp import vocab
+from mapapp.sites import UNKNOWN, RowError, split_list, validation_errors
+
+
+class ClusterRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name_zh: str
+    name_en: str
+    industries: str
+    member_prefectures_zh: str = UNKNOWN
+    member_counties_zh: str = ""
+    member_site_ids: str = ""
+    sources: str = Field(min_length=3)
+    notes: str = ""
+
+    @field_validator("industries")
+    @classmethod
+    def _industries(cls, v: str) -> str:
+        for code in split_list(v):
+            if code not in vocab.INDUSTRIES:
+                raise ValueError(f"{code!r} is not an industry code")
+        return v
+
+
+def validate_cluster_rows(
+    rows: list[dict[str, Any]], *, site_ids: set[str]
+) -> tuple[list[ClusterRecord], list[RowError]]:
+    records, errors = [], []
+    for number, data in enumerate(rows, start=1):
+        data = {k: v for k, v in data.items() if v is not None}
+        try:
+            record = ClusterRecord(**data)
+        except ValidationError as exc:
+            errors.extend(validation_errors(exc, number, data))
+            continue
+        dangling = [s for s in split_list(record.member_site_ids) if s not in site_ids]
+        if dangling:
+            errors.append(RowError(number, "member_site_ids", ";".join(dangling), "no such site id"))
+            continue
+        records.append(record)
+    return records, errors
+
+
+def cluster_area(
+    record: ClusterRecord, prefectures: gpd.GeoDataFrame, counties: gpd.GeoDataFrame
+) -> shapely.Geometry | None:
+    """Union of the members: a listed county stands for its prefecture's share, else the whole prefecture.
+
+    Returns None when the source names no members (the cluster is listed, not drawn).
+    """
+    names = split_list(record.member_prefectures_zh)
+    if names in ([], [UNKNOWN]):
+        return None
+    listed = counties[counties.name_zh.isin(split_list(record.member_counties_zh))]
+    parts = []
+    for adcode in prefectures.adcode[prefectures.name_zh.isin(names)]:
+        own = listed[listed.parent_adcode == adcode]
+        parts.extend(own.geometry if len(own) else prefectures.geometry[prefectures.adcode == adcode])
+    return shapely.union_all(parts)
+
+
+def clusters_frame(
+    records: list[ClusterRecord], prefectures: gpd.GeoDataFrame, counties: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, list[RowError]]:
+    errors = []
+    known_prefectures, known_counties = set(prefectures.name_zh), set(counties.name_zh)
+    for number, record in enumerate(records, start=1):
+        bad = [n for n in split_list(record.member_prefectures_zh) if n not in known_prefectures | {UNKNOWN}]
+        bad += [n for n in split_list(record.member_counties_zh) if n not in known_counties]
+        if bad:
+            errors.append(RowError(number, "member_prefectures_zh", ";".join(bad), "not a Jiangxi prefecture or county"))
+    geoms = [cluster_area(r, prefectures, counties) for r in records]
+    frame = gpd.GeoDataFrame(pd.DataFrame([r.model_dump() for r in records]), geometry=geoms, crs=4326)
+    return frame, errors

@@ -1,0 +1,119 @@
+"""Indicator targets from the plans: the tidy table's schema, and which targets apply to a site or cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from mapapp import vocab
+from mapapp.sites import RowError, split_list, validation_errors
+
+SCOPES = ("national", "province", "prefecture", "industry", "site")
+DIRECTIONS = ("decrease", "increase", "cap", "floor", "reach")
+# The plan documents in ../shared/seeds/ (see its README.md), cited by file name.
+DOCUMENTS = {
+    "000_fcda9d054439e48c.txt": "江西工业绿色发展三年行动计划（2016-2018）",
+    "001_5ab2a8d522d93fe6.txt": "江西省“十四五”节能减排综合工作方案",
+    "002_57473989b16c45a5.txt": "江西省工业领域碳达峰实施方案",
+    "003_ceaaba9e87eb4612.txt": "“十四五”工业绿色发展规划（工信部规〔2021〕178号）",
+    "004_177ae42d4a91b7e7.txt": "江西省有色金属行业碳达峰实施方案（赣工信有色字〔2023〕5号）",
+}
+
+
+class IndicatorRecord(BaseModel):
+    """One target value: what, for whom (scope), how much, by when, and where it is written."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    indicator_zh: str
+    indicator_en: str
+    scope: str
+    scope_key: str
+    unit: str
+    baseline_year: int | None = Field(default=None, ge=2000, le=2100)
+    target_year: int | None = Field(default=None, ge=2000, le=2100)
+    value: float | None = None
+    direction: str
+    document: str
+    clause: str
+    notes: str = ""
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, v: str) -> str:
+        if v not in SCOPES:
+            raise ValueError(f"{v!r} is not a scope; allowed: {', '.join(SCOPES)}")
+        return v
+
+    @field_validator("direction")
+    @classmethod
+    def _direction(cls, v: str) -> str:
+        if v not in DIRECTIONS:
+            raise ValueError(f"{v!r} is not a direction; allowed: {', '.join(DIRECTIONS)}")
+        return v
+
+    @field_validator("document")
+    @classmethod
+    def _document(cls, v: str) -> str:
+        if v not in DOCUMENTS:
+            raise ValueError(f"{v!r} is not one of the plan documents")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IndicatorRecord:
+        if self.value is None and self.unit != "qualitative":
+            raise ValueError("value is required unless unit is 'qualitative'")
+        if self.scope == "industry" and self.scope_key not in vocab.INDUSTRIES:
+            raise ValueError(f"scope_key {self.scope_key!r} is not an industry code")
+        return self
+
+
+def validate_indicator_rows(rows: list[dict[str, Any]]) -> tuple[list[IndicatorRecord], list[RowError]]:
+    records, errors, seen = [], [], set()
+    for number, data in enumerate(rows, start=1):
+        data = {k: v for k, v in data.items() if v is not None}
+        try:
+            record = IndicatorRecord(**data)
+        except ValidationError as exc:
+            errors.extend(validation_errors(exc, number, data))
+            continue
+        if record.id in seen:
+            errors.append(RowError(number, "id", record.id, "duplicate id"))
+            continue
+        seen.add(record.id)
+        records.append(record)
+    return records, errors
+
+
+def indicators_frame(records: Iterable[IndicatorRecord]) -> pd.DataFrame:
+    return pd.DataFrame([r.model_dump() for r in records])
+
+
+def applicable(
+    indicators: pd.DataFrame, *, industries: Iterable[str], prefectures: Iterable[str] = (), site_id: str | None = None
+) -> pd.DataFrame:
+    """The targets that apply specifically to a place: by its industries, its prefecture(s), or its id.
+
+    Province-wide and national targets apply everywhere; they are not repeated per site.
+    """
+    industries, prefectures = set(industries) - {"unknown"}, set(prefectures)
+    scope, key = indicators["scope"], indicators["scope_key"]
+    mask = ((scope == "industry") & key.isin(industries)) | ((scope == "prefecture") & key.isin(prefectures))
+    if site_id is not None:
+        mask |= (scope == "site") & (key == site_id)
+    return indicators[mask]
+
+
+def general(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Targets that apply to every site: province-wide and national ones."""
+    return indicators[indicators["scope"].isin(["province", "national"])]
+
+
+def link_ids(indicators: pd.DataFrame, *, industries: str, prefectures: str = "", site_id: str | None = None) -> str:
+    """`;`-joined ids of the applicable targets, for storing on a feature."""
+    found = applicable(indicators, industries=split_list(industries), prefectures=split_list(prefectures), site_id=site_id)
+    return ";".join(found["id"])

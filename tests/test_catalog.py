@@ -1,0 +1,152 @@
+"""The thematic catalogue: schema and vocabularies, coverage, placement, and links between tables."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from mapapp import vocab
+from mapapp.catalog import build_catalog, stale_layers
+from mapapp.indicators import applicable, validate_indicator_rows
+from mapapp.sites import SITE_FIELDS, Gazetteer, SiteRecord, split_list, validate_site_rows
+
+GOOD_ROW = {
+    "id": "test_park", "name_zh": "测试园区", "name_en": "Test park", "kind": "park", "level": "provincial",
+    "prefecture_zh": "鹰潭市", "county_zh": "贵溪市", "industries": "copper", "sources": "000_x.txt 二(四)",
+}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return build_catalog()
+
+
+def test_committed_sources_are_valid_and_layers_current(catalog):
+    assert catalog.ok, {table: [str(e) for e in errs] for table, errs in catalog.errors.items() if errs}
+    assert stale_layers(catalog) == [], "run scripts/build_sites.py"
+
+
+def test_schema_is_pinned():
+    assert SITE_FIELDS == (
+        "id", "name_zh", "name_en", "kind", "level", "prefecture_zh", "county_zh", "town_zh", "industries",
+        "circular_retrofit", "circular_retrofit_as_of", "circular_retrofit_source", "green_park",
+        "green_park_as_of", "green_park_source", "area_ha", "sources", "notes",
+    )
+    assert set(vocab.RETROFIT_STATUSES) == {"completed", "in_progress", "planned", "not_started", "unknown"}
+    assert {"copper", "tungsten", "rare_earth", "photovoltaic", "lithium", "LED", "aviation"} <= set(vocab.INDUSTRIES)
+
+
+def test_coverage_of_named_places(catalog):
+    names = " ".join(catalog.sites.name_zh)
+    for place in ["丰城", "鹰潭", "赣州", "新余", "贵溪", "上饶", "萍乡", "万载", "永丰"]:
+        assert place in names, place
+    kinds = catalog.sites.kind.value_counts()
+    assert len(catalog.sites) > 60 and kinds["chemical_park"] == 22
+    assert (catalog.sites.level == "national").sum() >= 20  # 11 ETDZs + 9 high-tech zones
+    assert catalog.sites.sources.str.len().min() > 5
+
+
+def test_every_status_claim_cites_a_source(catalog):
+    sites = catalog.sites
+    claimed = sites[sites.circular_retrofit != "unknown"]
+    assert len(claimed) > 0 and claimed.circular_retrofit_source.str.len().min() > 5
+    green = sites[sites.green_park != "unknown"]
+    assert green.green_park_source.str.len().min() > 5
+    # Nobody has told us a retrofit is complete: no such status may appear without a new source.
+    assert "completed" not in set(sites.circular_retrofit)
+
+
+def test_filter_by_industry_copper(catalog):
+    copper = catalog.sites[catalog.sites.industries.map(lambda s: "copper" in split_list(s))]
+    assert {"鹰潭市", "上饶市"} <= set(copper.prefecture_zh)
+    assert "贵溪市" in set(copper.county_zh)
+
+
+def test_nothing_is_placed_more_precisely_than_known(catalog):
+    sites = catalog.sites
+    assert set(sites.location_precision) <= {"county", "prefecture", "none"}
+    located = sites[sites.geometry.notna()]
+    assert (located.uncertainty_m >= 5_000).all()  # a county is never a point
+    assert sites[sites.location_precision == "none"].geometry.isna().all()
+
+
+def test_every_site_point_lies_in_its_stated_county_or_prefecture(catalog, counties, prefectures):
+    by_county = counties.set_index("adcode").geometry
+    by_prefecture = prefectures.set_index("adcode").geometry
+    for site in catalog.sites.itertuples():
+        if site.location_precision == "county":
+            assert by_county[site.county_adcode].contains(site.geometry), site.id
+        if site.location_precision in ("county", "prefecture"):
+            assert by_prefecture[site.prefecture_adcode].contains(site.geometry), site.id
+
+
+def test_clusters_link_to_sites_and_contain_them(catalog):
+    clusters, sites = catalog.clusters, catalog.sites.set_index("id")
+    assert {"yingtan_world_copper_capital", "ganzhou_rare_metal_valley", "shangrao_pv_cluster"} <= set(clusters.id)
+    for cluster in clusters.itertuples():
+        for site_id in split_list(cluster.member_site_ids):
+            point = sites.geometry[site_id]
+            if cluster.geometry is not None and point is not None:
+                assert cluster.geometry.covers(point), (cluster.id, site_id)
+
+
+def test_indicator_table_pins_known_values(catalog):
+    table = catalog.indicators.set_index("id")
+    assert table.loc["i000_tbl_solid_waste_util_2018", "value"] == 63
+    assert table.loc["i000_tbl_water_reuse_2016", "value"] == 82.5
+    assert table.loc["i003_co2_intensity_2025", "value"] == -18
+    assert (table.filter(like="i000_tbl_", axis=0).target_year.isin([2016, 2017, 2018])).all()
+    assert catalog.indicators.document.str.endswith(".txt").all() and catalog.indicators.clause.str.len().min() >= 1
+
+
+def test_sites_link_to_industry_indicators(catalog):
+    sites = catalog.sites.set_index("id")
+    for site_id, row in sites.iterrows():
+        linked = set(split_list(row.indicator_ids))
+        expected = set(applicable(catalog.indicators, industries=split_list(row.industries), site_id=site_id).id)
+        assert expected <= linked, site_id
+    copper_site = sites.loc["yingtan_copper_scrap_base"]
+    assert "i000_tbl_copper_energy_2018" in split_list(copper_site.indicator_ids)
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "fragment"),
+    [
+        ({"kind": "factory"}, "kind", "not a site kind"),
+        ({"circular_retrofit": "done"}, "circular_retrofit", "not a circular-retrofit status"),
+        ({"circular_retrofit": "completed"}, "", "circular_retrofit_source is required"),
+        ({"circular_retrofit_as_of": "last year"}, "circular_retrofit_as_of", "not a date"),
+        ({"industries": "copper;gold"}, "industries", "'gold' is not a industry"),
+        ({"id": "Bad Id"}, "id", "pattern"),
+        ({"area_ha": "-3"}, "area_ha", "greater than 0"),
+        ({"colour": "red"}, "colour", "Extra inputs"),
+    ],
+)
+def test_site_validation_reports_row_column_and_reason(change, column, fragment):
+    records, errors = validate_site_rows([GOOD_ROW, GOOD_ROW | {"id": "second"} | change])
+    assert [r.id for r in records] == ["test_park"]
+    assert len(errors) == 1 and errors[0].row == 2 and errors[0].column == column
+    assert fragment in errors[0].message
+
+
+def test_duplicate_ids_are_reported():
+    _, errors = validate_site_rows([GOOD_ROW, GOOD_ROW])
+    assert [(e.row, e.column, e.message) for e in errors] == [(2, "id", "duplicate id")]
+
+
+def test_gazetteer_rejects_county_outside_prefecture(prefectures, counties):
+    gazetteer = Gazetteer(prefectures, counties)
+    with pytest.raises(ValueError, match="does not belong"):
+        gazetteer.place(SiteRecord(**(GOOD_ROW | {"prefecture_zh": "赣州市"})))
+    placed = gazetteer.place(SiteRecord(**GOOD_ROW))
+    assert placed.precision == "county" and placed.county_adcode == "360681"
+
+
+def test_indicator_validation_rejects_unknown_document():
+    row = {"id": "x", "indicator_zh": "x", "indicator_en": "x", "scope": "province", "scope_key": "jiangxi",
+           "unit": "percent", "target_year": "2025", "value": "5", "direction": "reach",
+           "document": "999.txt", "clause": "一"}
+    records, errors = validate_indicator_rows([row, row | {"id": "y", "document": "001_5ab2a8d522d93fe6.txt"}])
+    assert [r.id for r in records] == ["y"] and errors[0].column == "document"
