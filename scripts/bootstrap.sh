@@ -28,9 +28,9 @@ fi
 # pip_install EXTRAS: install mapapp (editable) with the given extras, skipping pip when nothing changed.
 pip_install() {
   local stamp=".venv/.installed-$1" want
-  want=$(cat pyproject.toml | sha256sum | cut -c1-16)
+  want=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
   [[ -f $stamp && $(cat "$stamp") == "$want" ]] && return 0
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$1]"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[$1]"
   echo "$want" > "$stamp"
 }
