@@ -15,3 +15,7 @@ class LayerSpecError(MapAppError):
 
 class DataFileError(MapAppError):
     """A data file that is missing, unreadable or fails validation."""
+
+
+class InputFileError(MapAppError):
+    """A user's input file that cannot be read at all: missing, empty, undecodable, or without coordinates."""

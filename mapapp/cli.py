@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from mapapp import __version__
 from mapapp._errors import MapAppError
-from mapapp.commands import layers
+from mapapp.commands import data, layers, screen
 
-SUBCOMMANDS = (layers,)
+SUBCOMMANDS = (layers, data, screen)
 
 
 def build_parser() -> argparse.ArgumentParser:

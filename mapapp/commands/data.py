@@ -1,0 +1,90 @@
+"""`mapapp data validate|import|build`: check the data files, edit sites from a table, rebuild layers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mapapp.catalog import SITES_CSV, SOURCES, build_catalog, stale_layers, write_layers
+from mapapp.edits import apply_import, plan_import
+from mapapp.layers import load_layer, load_specs
+from mapapp.paths import DATA_DIR
+from mapapp.sites import Gazetteer
+from mapapp.storage import read_csv_records
+from mapapp.tables import read_table
+
+AUDIT_CSV = "sites/audit.csv"
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    data = commands.add_parser("data", help="validate the data files, import site edits, rebuild layers")
+    sub = data.add_subparsers(dest="data_command", required=True, metavar="SUBCOMMAND")
+    validate = sub.add_parser("validate", help="check every data file against its schema; exit 1 on any problem")
+    validate.set_defaults(func=_validate)
+    imp = sub.add_parser(
+        "import",
+        help="update sites from a CSV (UTF-8 or GBK) or Excel table keyed by 'id'",
+        description="Blank cells leave values unchanged. Bad rows are reported and skipped; good rows are "
+        "applied, recorded in data/sites/audit.csv and the site layers are rebuilt. Files are replaced "
+        "atomically.",
+    )
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--source", default="", help="where the new values come from (document, clause or URL), "
+                     "used for rows without a 'source' column")
+    imp.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    imp.set_defaults(func=_import)
+    build = sub.add_parser("build", help="rebuild data/sites/*.geojson from data/sources/*.csv")
+    build.set_defaults(func=_build)
+
+
+def _report(table: str, errors: list) -> None:
+    for error in errors:
+        print(f"{table}: {error}", file=sys.stderr)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problems = 0
+    for spec in load_specs().values():
+        for display in (False, True):
+            try:
+                load_layer(spec.id, display=display)
+            except Exception as exc:  # noqa: BLE001 - every unreadable file is reported, then counted
+                print(f"{spec.id}: {exc}", file=sys.stderr)
+                problems += 1
+    catalog = build_catalog()
+    for table, errors in catalog.errors.items():
+        _report(table, errors)
+        problems += len(errors)
+    for rel in stale_layers(catalog):
+        print(f"{rel}: out of date with data/sources (run `mapapp data build`)", file=sys.stderr)
+        problems += 1
+    print(f"{len(catalog.sites)} sites, {len(catalog.clusters)} clusters, {len(catalog.indicators)} indicators, "
+          f"{len(load_specs())} layers: {'OK' if not problems else f'{problems} problem(s)'}")
+    return 0 if not problems else 1
+
+
+def _import(args: argparse.Namespace) -> int:
+    updates = read_table(args.file)
+    sites_csv = DATA_DIR / SOURCES / SITES_CSV
+    gazetteer = Gazetteer(load_layer("prefectures"), load_layer("counties"))
+    plan = plan_import(read_csv_records(sites_csv), updates, default_source=args.source, check_place=gazetteer.place)
+    _report(args.file.name, plan.errors)
+    for change in plan.changes:
+        print(f"row {change.row}: {change.site_id}.{change.field}: {change.old_value!r} -> {change.new_value!r}")
+    print(plan.summary() + (" (dry run: nothing written)" if args.dry_run else ""), file=sys.stderr)
+    if plan.changes and not args.dry_run:
+        apply_import(plan, sites_csv=sites_csv, audit_csv=DATA_DIR / AUDIT_CSV, import_file=args.file.name)
+        write_layers(build_catalog())
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    catalog = build_catalog()
+    for table, errors in catalog.errors.items():
+        _report(table, errors)
+    if not catalog.ok:
+        return 1
+    write_layers(catalog)
+    print(f"wrote {len(catalog.sites)} sites and {len(catalog.clusters)} clusters")
+    return 0

@@ -1,0 +1,171 @@
+"""Editing sites by importing a table keyed by site id: check every cell, apply the good rows, audit.
+
+`plan_import` is pure: it says what would change and what is wrong, row by row. `apply_import`
+writes the result: the sites table, then the audit log, then the derived layers, each replaced
+atomically, so a crash never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from mapapp.sites import SITE_FIELDS, RowError, SiteRecord, validation_errors
+from mapapp.storage import atomic_write
+
+EDITABLE = tuple(f for f in SITE_FIELDS if f != "id")
+SOURCE_COLUMNS = ("source", "来源")
+AUDIT_FIELDS = ("time", "site_id", "field", "old_value", "new_value", "source", "import_file", "row")
+# A status change carries its provenance: which column holds the source and the date for which status.
+STATUS_PROVENANCE = {
+    "circular_retrofit": ("circular_retrofit_source", "circular_retrofit_as_of"),
+    "green_park": ("green_park_source", "green_park_as_of"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    row: int
+    site_id: str
+    field: str
+    old_value: str
+    new_value: str
+    source: str
+
+
+@dataclass
+class ImportPlan:
+    rows: list[dict[str, Any]]  # the whole sites table after the good rows are applied
+    changes: list[Change] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    rows_applied: int = 0
+
+    def summary(self) -> str:
+        rejected = len({e.row for e in self.errors})
+        return (
+            f"{self.rows_applied} row(s) applied, {rejected} row(s) rejected, {len(self.changes)} value(s) changed"
+            + (f"; ignored column(s): {', '.join(self.ignored_columns)}" if self.ignored_columns else "")
+        )
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _row_source(row: dict[str, str], default: str) -> str:
+    return next((row[c] for c in SOURCE_COLUMNS if row.get(c)), default)
+
+
+def _fill_provenance(new: dict[str, Any], given: dict[str, str], old: dict[str, Any], source: str, today: str) -> None:
+    """A changed status without its own source or date takes the row's source and today's date."""
+    for status, (source_col, date_col) in STATUS_PROVENANCE.items():
+        if new.get(status) != old.get(status):
+            if not given.get(source_col) and source:
+                new[source_col] = source
+            if not given.get(date_col):
+                new[date_col] = today
+
+
+def plan_import(
+    current: list[dict[str, Any]],
+    updates: pd.DataFrame,
+    *,
+    default_source: str = "",
+    today: str | None = None,
+    check_place: Callable[[SiteRecord], object] | None = None,
+) -> ImportPlan:
+    """Apply `updates` (one row per site id; blank cells leave a value as it is) to `current`.
+
+    Row numbers are 1-based data rows of the update file (the header is not counted).
+    `check_place` raises ValueError("column: message") if a record's prefecture/county do not resolve.
+    """
+    today = today or datetime.now(UTC).date().isoformat()
+    by_id = {row["id"]: dict(row) for row in current}
+    columns = [str(c).strip() for c in updates.columns]
+    plan = ImportPlan(rows=[])
+    plan.ignored_columns = [c for c in columns if c not in EDITABLE and c != "id" and c not in SOURCE_COLUMNS]
+    if "id" not in columns:
+        plan.errors.append(RowError(0, "id", "", "the file has no 'id' column: rows cannot be matched to sites"))
+        plan.rows = list(by_id.values())
+        return plan
+    seen: set[str] = set()
+    for number, values in enumerate(updates.itertuples(index=False), start=1):
+        given = {c: _cell(v) for c, v in zip(columns, values)}
+        site_id = given.get("id", "")
+        if not any(given.values()):
+            plan.errors.append(RowError(number, "", "", "empty row, skipped"))
+            continue
+        if not site_id:
+            plan.errors.append(RowError(number, "id", "", "no site id"))
+            continue
+        if site_id not in by_id:
+            plan.errors.append(RowError(number, "id", site_id, "no site with this id"))
+            continue
+        if site_id in seen:
+            plan.errors.append(RowError(number, "id", site_id, "this id was already updated by an earlier row"))
+            continue
+        seen.add(site_id)
+        old = by_id[site_id]
+        source = _row_source(given, default_source)
+        new = dict(old) | {c: v for c, v in given.items() if c in EDITABLE and v}
+        _fill_provenance(new, given, old, source, today)
+        try:
+            record = SiteRecord(**{k: v for k, v in new.items() if v not in (None, "")})
+            if check_place is not None:
+                check_place(record)
+        except ValidationError as exc:
+            plan.errors.extend(validation_errors(exc, number, new))
+            continue
+        except ValueError as exc:
+            column, _, message = str(exc).partition(": ")
+            plan.errors.append(RowError(number, column, str(new.get(column, "")), message))
+            continue
+        changed = [f for f in EDITABLE if _cell(new.get(f)) != _cell(old.get(f))]
+        if changed and not source:
+            plan.errors.append(RowError(number, "source", "", "changes need a source: add a 'source' column or pass --source"))
+            continue
+        by_id[site_id] = new
+        plan.rows_applied += 1
+        plan.changes.extend(Change(number, site_id, f, _cell(old.get(f)), _cell(new.get(f)), source) for f in changed)
+    plan.rows = list(by_id.values())
+    return plan
+
+
+def csv_text(rows: list[dict[str, Any]], fieldnames: tuple[str, ...]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fieldnames), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: _cell(row.get(k)) for k in fieldnames} for row in rows)
+    return out.getvalue()
+
+
+def audit_rows(plan: ImportPlan, *, import_file: str, time: str) -> list[dict[str, Any]]:
+    return [
+        {"time": time, "site_id": c.site_id, "field": c.field, "old_value": c.old_value, "new_value": c.new_value,
+         "source": c.source, "import_file": import_file, "row": c.row}
+        for c in plan.changes
+    ]
+
+
+def apply_import(plan: ImportPlan, *, sites_csv: Path, audit_csv: Path, import_file: str) -> None:
+    """Write the new sites table, then append to the audit log; each file is replaced atomically."""
+    if not plan.changes:
+        return
+    time = datetime.now(UTC).isoformat(timespec="seconds")
+    with atomic_write(sites_csv) as fh:
+        fh.write(csv_text(plan.rows, SITE_FIELDS))
+    existing = audit_csv.read_text(encoding="utf-8") if audit_csv.is_file() else csv_text([], AUDIT_FIELDS)
+    addition = csv_text(audit_rows(plan, import_file=import_file, time=time), AUDIT_FIELDS).split("\n", 1)[1]
+    with atomic_write(audit_csv) as fh:
+        fh.write(existing + addition)

@@ -1,0 +1,130 @@
+"""Importing site edits: every bad row reported with its reason, good rows applied and audited, files intact."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mapapp.edits import plan_import
+from mapapp.layers import load_layer
+from mapapp.paths import DATA_DIR, ROOT
+from mapapp.sites import Gazetteer
+from mapapp.storage import atomic_write, read_csv_records
+
+CURRENT = read_csv_records(DATA_DIR / "sources" / "sites.csv")
+GAZETTEER = Gazetteer(load_layer("prefectures"), load_layer("counties"))
+
+
+def plan(rows: list[dict], **kw):
+    frame = pd.DataFrame(rows, dtype=str).fillna("")
+    return plan_import(CURRENT, frame, today="2026-11-21", check_place=GAZETTEER.place, **kw)
+
+
+def test_good_row_changes_status_and_fills_provenance():
+    result = plan([{"id": "fengcheng_circular_economy_park", "circular_retrofit": "completed", "source": "赣发改 2026 通知"}])
+    assert result.errors == [] and result.rows_applied == 1
+    changed = {c.field: c.new_value for c in result.changes}
+    assert changed == {"circular_retrofit": "completed", "circular_retrofit_source": "赣发改 2026 通知",
+                       "circular_retrofit_as_of": "2026-11-21"}
+    assert next(c for c in result.changes if c.field == "circular_retrofit").old_value == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "fragment"),
+    [
+        ({"id": "no_such_site", "level": "national"}, "id", "no site with this id"),
+        ({"id": "", "level": "national"}, "id", "no site id"),
+        ({"id": "guixi_etdz", "circular_retrofit": "finished"}, "circular_retrofit", "not a circular-retrofit status"),
+        ({"id": "guixi_etdz", "county_zh": "南昌县"}, "county_zh", "does not belong"),
+        ({"id": "guixi_etdz", "area_ha": "lots"}, "area_ha", "valid number"),
+        ({"id": "guixi_etdz", "level": "provincial"}, "source", "need a source"),
+        ({"id": "guixi_etdz", "circular_retrofit": "planned"}, "", "circular_retrofit_source is required"),
+        ({"id": "", "level": ""}, "", "empty row"),
+    ],
+)
+def test_bad_rows_are_reported_and_good_rows_still_apply(row, column, fragment):
+    good = {"id": "wanzai_industrial_park", "green_park": "provincial_green_park", "source": "test source"}
+    result = plan([good, row])
+    assert result.rows_applied == 1
+    assert [(e.row, e.column) for e in result.errors] == [(2, column)]
+    assert fragment in result.errors[0].message
+
+
+def test_missing_id_column_rejects_everything():
+    result = plan([{"name": "x"}])
+    assert result.rows_applied == 0 and result.errors[0].message.startswith("the file has no 'id' column")
+
+
+def test_unknown_columns_are_ignored_and_named():
+    result = plan([{"id": "guixi_etdz", "colour": "red", "level": "national"}], default_source="s")
+    assert result.ignored_columns == ["colour"] and result.errors == []
+
+
+def test_atomic_write_leaves_old_file_on_crash(tmp_path: Path):
+    target = tmp_path / "sites.csv"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_write(target) as fh:
+        fh.write("half of the new ")
+        raise RuntimeError("crash mid-write")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert list(tmp_path.iterdir()) == [target]  # no temp file left behind
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    return copy
+
+
+def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = os.environ | {"MAPAPP_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "mapapp", *args], capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+def test_gbk_import_end_to_end(data_copy: Path, tmp_path: Path):
+    upload = tmp_path / "updates.csv"
+    upload.write_bytes(
+        "id,circular_retrofit,来源\n"
+        "pingxiang_etdz,completed,萍乡市发改委 2026 验收公告\n"
+        ",,\n"
+        "nowhere,completed,x\n"
+        "guixi_etdz,almost,x\n".encode("gbk")
+    )
+    sites_before = (data_copy / "sources" / "sites.csv").read_bytes()
+    result = run_cli(data_copy, "data", "import", str(upload))
+    assert result.returncode == 0, result.stderr
+    assert "row 2: empty row" in result.stderr
+    assert "row 3, column id: no site with this id (value: 'nowhere')" in result.stderr
+    assert "row 4, column circular_retrofit" in result.stderr
+    assert "1 row(s) applied, 3 row(s) rejected" in result.stderr
+    rows = {r["id"]: r for r in read_csv_records(data_copy / "sources" / "sites.csv")}
+    assert rows["pingxiang_etdz"]["circular_retrofit"] == "completed"
+    assert rows["pingxiang_etdz"]["circular_retrofit_source"] == "萍乡市发改委 2026 验收公告"
+    assert (data_copy / "sources" / "sites.csv").read_bytes() != sites_before
+    with open(data_copy / "sites" / "audit.csv", encoding="utf-8") as fh:
+        audit = list(csv.DictReader(fh))
+    assert {(a["site_id"], a["field"], a["old_value"], a["new_value"]) for a in audit} >= {
+        ("pingxiang_etdz", "circular_retrofit", "in_progress", "completed")
+    }
+    assert run_cli(data_copy, "data", "validate").returncode == 0  # layers were rebuilt to match
+
+
+def test_dry_run_and_unreadable_file_write_nothing(data_copy: Path, tmp_path: Path):
+    before = {p: p.read_bytes() for p in (data_copy / "sources").iterdir()}
+    upload = tmp_path / "u.csv"
+    upload.write_text("id,level\nguixi_etdz,provincial\n", encoding="utf-8")
+    assert run_cli(data_copy, "data", "import", str(upload), "--source", "s", "--dry-run").returncode == 0
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = run_cli(data_copy, "data", "import", str(empty))
+    assert result.returncode == 2 and "empty" in result.stderr
+    assert {p: p.read_bytes() for p in (data_copy / "sources").iterdir()} == before
+    assert not (data_copy / "sites" / "audit.csv").exists()

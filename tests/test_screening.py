@@ -1,0 +1,442 @@
+"""The screening engine on hand-made waters: exact distances, verdicts, scopes, sites of every type."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import Proj, Transformer
+from shapely.geometry import LineString, Point, Polygon, box
+
+from mapapp import screening
+from mapapp._errors import DataFileError
+from mapapp.geo import GEOD, JIANGXI_LCC
+from mapapp.layers import get_spec
+from mapapp.screening import (
+    Region,
+    Waters,
+    _inv_scale,
+    load_region,
+    load_waters,
+    restriction_zone,
+    screen,
+    screen_lonlat,
+    verdicts,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "screening"
+WATERS_FILE = FIXTURES / "waters.geojson"
+NORULES_FILE = FIXTURES / "waters_norules.geojson"
+
+_spec = importlib.util.spec_from_file_location("screening_fixtures", FIXTURES / "make_fixtures.py")
+fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixtures)
+
+TO_LL = Transformer.from_crs(JIANGXI_LCC, 4326, always_xy=True)
+TO_XY = Transformer.from_crs(4326, JIANGXI_LCC, always_xy=True)
+
+
+def tolerance(d: float) -> float:
+    """The promised agreement with geodesic distances: 1 m + 0.1%."""
+    return 1.0 + 0.001 * d
+
+
+@pytest.fixture(scope="module")
+def waters() -> Waters:
+    return load_waters(scope="jiangxi", path=WATERS_FILE)
+
+
+@pytest.fixture(scope="module")
+def region() -> Region:
+    return load_region()
+
+
+def place(foot_xy: tuple[float, float], normal: tuple[float, float], distance_m: float) -> tuple[float, float]:
+    """Lon/lat of the point `distance_m` ground metres from a bank point along the bank's normal.
+
+    The projection is conformal, so the plane normal at the foot is the ground normal there; the
+    point is then placed by the geodesic forward problem, independent of the engine.
+    """
+    fx, fy = foot_xy
+    lon0, lat0 = TO_LL.transform(fx, fy)
+    lon1, lat1 = TO_LL.transform(fx + normal[0], fy + normal[1])
+    azimuth, _, _ = GEOD.inv(lon0, lat0, lon1, lat1)
+    lon, lat, _ = GEOD.fwd(lon0, lat0, azimuth, distance_m)
+    return lon, lat
+
+
+def points(lonlat: list[tuple[float, float]], **columns) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(columns, geometry=[Point(p) for p in lonlat], crs=4326)
+
+
+# Banks of the fixture waters: (name, foot in plane metres, outward normal, nearest water id).
+BANKS = [
+    ("lake east bank", (10_000, 155_000), (1, 0), "fx_lake"),
+    ("lake south bank", (5_000, 150_000), (0, -1), "fx_lake"),
+    ("island east shore, on the island", (6_000, 155_000), (-1, 0), "fx_lake"),
+    ("yangtze south bank", (0, 170_000), (0, -1), "fx_yangtze"),
+    ("yangtze north bank", (10_000, 172_000), (0, 1), "fx_yangtze"),
+    ("river centreline, east side", (-20_000, 140_000), (1, 0), "fx_river"),
+    ("river centreline, west side", (-20_000, 140_000), (-1, 0), "fx_river"),
+]
+
+
+DISTANCES = [(900.0, "within"), (1100.0, "outside"), (999.0, "within"), (1001.0, "outside"), (250.0, "within")]
+# The island is 2 km wide: more than 1 km in from one shore, the far shore is nearer.
+VERDICT_CASES = [(*bank, *dv) for bank in BANKS for dv in DISTANCES if not (bank[0].startswith("island") and dv[0] > 950)]
+
+
+@pytest.mark.parametrize(("name", "foot", "normal", "water_id", "distance", "verdict"), VERDICT_CASES,
+                         ids=[f"{c[0]}-{c[4]:g}m" for c in VERDICT_CASES])
+def test_verdict_at_known_geodesic_distance(waters, name, foot, normal, water_id, distance, verdict):
+    out = screen(points([place(foot, normal, distance)]), waters=waters, threshold_m=1000)
+    assert out.distance_m.iloc[0] == pytest.approx(distance, abs=0.05)
+    assert out.verdict.iloc[0] == verdict
+    assert out.nearest_water_id.iloc[0] == water_id
+
+
+def test_threshold_is_any_positive_value(waters):
+    sites = points([place((10_000, 155_000), (1, 0), d) for d in (4_900, 5_100)])
+    out = screen(sites, waters=waters, threshold_m=5000)
+    assert list(out.verdict) == ["within", "outside"]
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), float("inf"), "abc"])
+def test_bad_threshold_is_refused_with_its_value(waters, bad):
+    with pytest.raises(ValueError, match="threshold"):
+        screen(points([(116.0, 28.7)]), waters=waters, threshold_m=bad)
+
+
+def test_inside_water_is_distance_zero(waters):
+    lake_centre = TO_LL.transform(2_000, 152_000)
+    channel = TO_LL.transform(0, 171_000)
+    out = screen(points([lake_centre, channel]), waters=waters)
+    assert list(out.distance_m) == [0.0, 0.0]
+    assert list(out.nearest_water) == ["测试湖", "测试长江"]
+    assert list(out.verdict) == ["within", "within"]
+
+
+def test_point_on_the_shoreline_is_zero(waters):
+    on_bank = TO_LL.transform(10_000, 153_000)
+    on_river = TO_LL.transform(-20_000, 150_000)
+    out = screen(points([on_bank, on_river]), waters=waters)
+    assert out.distance_m.to_numpy() == pytest.approx([0.0, 0.0], abs=0.02)
+
+
+def test_island_is_land_not_water(waters):
+    island_centre = TO_LL.transform(5_000, 155_000)
+    out = screen(points([island_centre]), waters=waters)
+    assert out.distance_m.iloc[0] == pytest.approx(1_000, rel=0.001)  # 1 km to the island's shore
+    assert out.nearest_water_id.iloc[0] == "fx_lake"
+
+
+@pytest.mark.parametrize(("distance", "uncertainty", "verdict"), [
+    (900, 0, "within"), (900, 50, "within"), (900, 100, "within"),  # d + u <= T is within
+    (900, 150, "uncertain"), (1100, 150, "uncertain"), (1100, 100, "uncertain"),  # d - u <= T < d + u
+    (1100, 50, "outside"), (5000, 4500, "uncertain"), (5000, 3000, "outside"),
+])
+def test_uncertain_when_the_uncertainty_straddles_the_threshold(waters, distance, uncertainty, verdict):
+    site = points([place((10_000, 155_000), (1, 0), distance)], uncertainty_m=[uncertainty])
+    assert screen(site, waters=waters).verdict.iloc[0] == verdict
+
+
+def test_verdicts_boundaries_are_exact():
+    d = np.array([1000.0, 1000.0, 999.0, 1001.0, np.nan])
+    u = np.array([0.0, 1.0, 1.0, 1.0, 0.0])
+    assert list(verdicts(d, 1000, u)) == ["within", "uncertain", "within", "uncertain", "invalid"]
+
+
+def test_bad_uncertainty_is_reported_not_guessed(waters):
+    site = points([(116.0, 28.7)] * 3, uncertainty_m=["-5", "abc", ""])
+    out = screen(site, waters=waters)
+    assert list(out.verdict[:2]) == ["invalid", "invalid"]
+    assert list(out.error[:2]) == ["uncertainty_m must be a number >= 0, got '-5'",
+                                   "uncertainty_m must be a number >= 0, got 'abc'"]
+    assert out.verdict.iloc[2] != "invalid"  # blank means no uncertainty
+    numeric = screen(points([(116.0, 28.7)], uncertainty_m=[-5.0]), waters=waters)
+    assert numeric.error.iloc[0] == "uncertainty_m must be a number >= 0, got -5.0"
+
+
+def test_polygon_and_line_sites(waters):
+    metric = gpd.GeoSeries([
+        box(11_500, 154_000, 12_500, 156_000),  # 1.5 km east of the lake's east bank
+        box(9_000, 154_000, 11_000, 156_000),  # straddles the east bank
+        box(15_000, 100_000, 16_000, 101_000),  # far south
+        LineString([(-25_000, 140_000), (-15_000, 140_000)]),  # crosses the river centreline
+        LineString([(-17_000, 130_000), (-17_000, 135_000)]),  # 3 km east of the river
+        box(-30_000, 100_000, 40_000, 200_000),  # contains everything
+    ], crs=JIANGXI_LCC)
+    out = screen(gpd.GeoDataFrame({"n": range(6)}, geometry=metric.to_crs(4326)), waters=waters)
+    expected_far = [(11_500, 155_000, 10_000, 155_000), (-17_000, 132_000, -20_000, 132_000)]
+    truth = []
+    for x0, y0, x1, y1 in expected_far:
+        (a, b), (c, d) = TO_LL.transform(x0, y0), TO_LL.transform(x1, y1)
+        truth.append(GEOD.inv(a, b, c, d)[2])
+    assert out.distance_m.iloc[0] == pytest.approx(truth[0], abs=tolerance(truth[0]))
+    assert out.distance_m.iloc[4] == pytest.approx(truth[1], abs=tolerance(truth[1]))
+    assert out.distance_m.iloc[0] == pytest.approx(truth[0], abs=0.1)  # in fact much closer
+    assert list(out.distance_m.iloc[[1, 3, 5]]) == [0.0, 0.0, 0.0]
+    assert list(out.verdict) == ["outside", "within", "outside", "within", "outside", "within"]
+    assert out.nearest_water_id.iloc[3] == "fx_river"
+
+
+def test_sites_in_a_projected_crs_are_accepted(waters):
+    lonlat = place((10_000, 155_000), (1, 0), 700)
+    metric = points([lonlat]).to_crs(JIANGXI_LCC)
+    assert screen(metric, waters=waters).distance_m.iloc[0] == pytest.approx(700, abs=0.05)
+
+
+def test_agrees_with_geodesic_distances(waters):
+    """Against an independent brute force: geodesic distance to the shoreline sampled every 2 m."""
+    rng = np.random.default_rng(7)
+    x = rng.uniform(-40_000, 40_000, 150)
+    y = rng.uniform(110_000, 200_000, 150)
+    lon, lat = TO_LL.transform(x, y)
+    out = screen(points(list(zip(lon, lat))), waters=waters)
+    shore = shapely.segmentize(shapely.MultiLineString([
+        *[fixtures.LAKE.exterior, *fixtures.LAKE.interiors], fixtures.YANGTZE.exterior, fixtures.RIVER,
+    ]), 2.0)
+    sx, sy = shapely.get_coordinates(shore).T
+    slon, slat = TO_LL.transform(sx, sy)
+    water = shapely.union_all([fixtures.LAKE, fixtures.YANGTZE])
+    checked = 0
+    for i in range(len(x)):
+        if water.contains(Point(x[i], y[i])):
+            assert out.distance_m.iloc[i] == 0.0
+            continue
+        plane = np.hypot(sx - x[i], sy - y[i])
+        near = plane <= plane.min() + 200
+        truth = GEOD.inv(np.full(near.sum(), lon[i]), np.full(near.sum(), lat[i]), slon[near], slat[near])[2].min()
+        assert abs(out.distance_m.iloc[i] - truth) <= tolerance(truth)
+        assert abs(out.distance_m.iloc[i] - truth) <= 0.05  # sampling error plus 1e-7 degree rounding
+        checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("block", [65_536, 256])  # one block; many blocks in threads
+def test_nearest_is_exact_against_geos_including_the_fallback(monkeypatch, block):
+    """The vertex-tree search must equal GEOS's brute nearest distance, also where many vertices
+    are equidistant (the centre of a circle forces the second pass and the GEOS fallback)."""
+    monkeypatch.setattr(screening, "_BLOCK", block)
+    ring = shapely.Point(0, 100_000).buffer(3_000, quad_segs=256).exterior  # a river loop, 1024 vertices
+    zigzag = LineString([(x, 90_000 + (x % 200)) for x in range(-5_000, 5_001, 100)])
+    frame = gpd.GeoDataFrame({"id": ["loop", "zig"], "name_zh": ["环", "锯齿"]}, geometry=[ring, zigzag],
+                             crs=JIANGXI_LCC).to_crs(4326)
+    w = Waters(frame, scope="test", source={"sha256": "0"})
+    rng = np.random.default_rng(3)
+    px = np.r_[0.0, 0.3, rng.uniform(-8_000, 8_000, 3_000)]
+    py = np.r_[100_000.0, 100_000.2, rng.uniform(85_000, 105_000, 3_000)]
+    dist, _, qx, qy = w.shore.nearest_xy(px, py)
+    shoreline = shapely.MultiLineString(list(w.metric))  # the plane geometry the index was built from
+    geos = shapely.distance(shoreline, shapely.points(px, py))
+    assert np.max(np.abs(dist - geos)) < 1e-6
+    assert np.max(np.abs(np.hypot(qx - px, qy - py) - dist)) < 1e-6
+
+
+def test_scale_correction_matches_pyproj():
+    lon = np.random.default_rng(1).uniform(113.5, 118.5, 500)
+    lat = np.random.default_rng(2).uniform(24.5, 30.1, 500)
+    x, y = TO_XY.transform(lon, lat)
+    k = np.asarray(Proj(JIANGXI_LCC).get_factors(lon, lat).meridional_scale)
+    assert np.max(np.abs(_inv_scale(x, y) - 1 / k)) < 1e-9
+
+
+def test_scope_selection():
+    lake_point = TO_LL.transform(2_000, 152_000)
+    jiangxi = screen(points([lake_point]), waters=load_waters(scope="jiangxi", path=WATERS_FILE))
+    yangtze_waters = load_waters(scope="yangtze", path=WATERS_FILE)
+    yangtze = screen(points([lake_point]), waters=yangtze_waters)
+    assert jiangxi.nearest_water_id.iloc[0] == "fx_lake" and jiangxi.distance_m.iloc[0] == 0
+    assert yangtze.nearest_water_id.iloc[0] == "fx_yangtze"
+    assert yangtze.distance_m.iloc[0] == pytest.approx(18_000 / 0.9993, rel=0.002)  # 18 km in the plane
+    assert list(yangtze_waters.ids) == ["fx_yangtze"]
+
+
+def test_unknown_scope_is_refused():
+    with pytest.raises(ValueError, match="'rivers'.*jiangxi, yangtze"):
+        load_waters(scope="rivers", path=WATERS_FILE)
+
+
+def test_custom_waters_without_rule_groups_use_every_feature():
+    w = load_waters(scope="yangtze", path=NORULES_FILE)
+    assert len(w.frame) == 3
+    assert "no rule_groups" in w.source["selection"]
+    out = screen(points([TO_LL.transform(2_000, 152_000)]), waters=w)
+    assert out.nearest_water_id.iloc[0] == "fx_lake"
+
+
+def test_missing_waters_file_is_a_clear_error(tmp_path):
+    with pytest.raises(DataFileError, match="not found"):
+        load_waters(path=tmp_path / "nope.geojson")
+
+
+def test_results_record_the_rule_and_the_water_data(waters):
+    out = screen(points([(116.0, 28.7)]), waters=waters, threshold_m=5000)
+    info = out.attrs["screening"]
+    sha = hashlib.sha256(WATERS_FILE.read_bytes()).hexdigest()
+    assert info["scope"] == "jiangxi" and info["threshold_m"] == 5000
+    assert info["files"] == [{"file": str(WATERS_FILE), "sha256": sha}]
+    assert out.rule.iloc[0].startswith("jiangxi 5000 m; waters sha256:")
+    assert "centreline" in info["distance"]
+
+
+def test_invalid_and_missing_geometries_are_reported(waters):
+    bowtie = Polygon([(116.0, 28.7), (116.01, 28.71), (116.01, 28.7), (116.0, 28.71)])
+    sites = gpd.GeoDataFrame({"n": [1, 2, 3, 4]}, geometry=[bowtie, None, Point(), Point(116.0, 28.7)], crs=4326)
+    out = screen(sites, waters=waters)
+    assert list(out.verdict[:3]) == ["invalid"] * 3
+    assert out.error.iloc[0].startswith("invalid geometry: Self-intersection")
+    assert out.error.iloc[1] == out.error.iloc[2] == "missing geometry"
+    assert out.error.iloc[3] is None and np.isnan(out.distance_m.iloc[0])
+    assert list(out.n) == [1, 2, 3, 4]  # rows kept, in order
+
+
+def test_outside_the_region_is_invalid_with_the_distance(waters, region):
+    wuhan = (114.30, 30.59)
+    out = screen(points([wuhan, (116.0, 28.7)]), waters=waters, region=region)
+    assert out.verdict.iloc[0] == "invalid"
+    assert out.error.iloc[0].startswith("outside Jiangxi (") and "km from the boundary" in out.error.iloc[0]
+    assert out.verdict.iloc[1] != "invalid"
+
+
+def test_region_tolerance_keeps_points_just_outside(waters, region):
+    """A point 200 m outside the province boundary is kept (boundary accuracy), one > 1 km out is not."""
+    province = shapely.transform(region.geometry, lambda x, y: TO_XY.transform(x, y), interleaved=False)
+    edge = province.boundary.interpolate(0.37, normalized=True)
+    found = []
+    for angle in np.linspace(0, 2 * np.pi, 72, endpoint=False):
+        near = Point(edge.x + 200 * np.cos(angle), edge.y + 200 * np.sin(angle))
+        far = Point(edge.x + 3000 * np.cos(angle), edge.y + 3000 * np.sin(angle))
+        if not province.contains(near) and province.distance(far) > 1000:
+            found = [near, far]
+            break
+    assert found, "no outward direction found"
+    lonlat = [TO_LL.transform(p.x, p.y) for p in found]
+    out = screen_lonlat(np.array([p[0] for p in lonlat]), np.array([p[1] for p in lonlat]), waters=waters,
+                        region=region)
+    assert out.error[0] is None
+    assert out.error[1].startswith("outside Jiangxi (")
+
+
+def test_restriction_zone_is_the_land_within_the_distance(waters):
+    zone = restriction_zone(waters, distance_m=1000)
+    assert zone.crs.to_epsg() == 4326 and len(zone) == 1
+    geom = zone.geometry.iloc[0]
+    inside = Point(place((10_000, 155_000), (1, 0), 990))
+    outside = Point(place((10_000, 155_000), (1, 0), 1010))
+    lake = Point(TO_LL.transform(2_000, 152_000))
+    island = Point(TO_LL.transform(5_000, 155_000))
+    assert geom.contains(inside) and not geom.contains(outside)
+    assert not geom.contains(lake)  # water is not land
+    assert geom.contains(island) or geom.touches(island)  # the island is land within 1 km
+    assert zone.distance_m.iloc[0] == 1000 and zone.scope.iloc[0] == "jiangxi"
+
+
+def test_build_zones_script_on_fixtures(tmp_path):
+    spec = importlib.util.spec_from_file_location("build_zones", Path(__file__).parent.parent / "scripts" / "build_zones.py")
+    build_zones = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_zones)
+    first = build_zones.build(tmp_path / "a", waters_path=WATERS_FILE)
+    second = build_zones.build(tmp_path / "b", waters_path=WATERS_FILE)
+    names = sorted(p.relative_to(tmp_path / "a").as_posix() for p in first)
+    assert names == sorted(f"{d}restriction_{s}_{m}m.geojson" for d in ("", "display/")
+                           for s in ("jiangxi", "yangtze") for m in (1000, 5000))
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes()  # deterministic
+    for path in first:
+        zone = gpd.read_file(path)
+        assert len(zone) == 1 and zone.geometry.iloc[0].is_valid
+        if "display" in path.parts:
+            assert path.stat().st_size < 300_000
+    yangtze = gpd.read_file(tmp_path / "a" / "restriction_yangtze_1000m.geojson").geometry.iloc[0]
+    assert yangtze.contains(Point(place((0, 170_000), (0, -1), 990)))
+    assert not yangtze.contains(Point(place((10_000, 155_000), (1, 0), 500)))  # near the lake only
+
+
+@pytest.mark.parametrize(("lon", "lat"), [(0.0, -90.0), (-100.0, 40.0), (116.0, -89.99), (2.35, 48.85)])
+def test_points_far_from_jiangxi_are_not_given_meaningless_distances(waters, region, lon, lat):
+    alone = screen_lonlat(np.array([lon]), np.array([lat]), waters=waters)
+    assert alone.error[0].startswith("too far from Jiangxi to measure") and np.isnan(alone.distance_m[0])
+    bounded = screen_lonlat(np.array([lon]), np.array([lat]), waters=waters, region=region)
+    assert bounded.error[0] == "outside Jiangxi (hundreds of km away)"
+
+
+def test_out_of_range_coordinates_are_reported(waters):
+    out = screen_lonlat(np.array([200.0, 116.0]), np.array([28.0, 95.0]), waters=waters)
+    assert list(out.error) == ["coordinates out of range (lon=200, lat=28)", "coordinates out of range (lon=116, lat=95)"]
+
+
+# --- the packaged waters (skipped until data/base/water_areas.geojson and river_lines.geojson exist) ---
+
+PACKAGED = [get_spec(i).path() for i in ("water_areas", "river_lines")]
+needs_packaged = pytest.mark.skipif(not all(p.exists() for p in PACKAGED), reason="packaged water layers not built yet")
+
+
+@pytest.fixture(scope="module")
+def packaged() -> dict[str, Waters]:
+    return {scope: load_waters(scope=scope) for scope in ("jiangxi", "yangtze")}
+
+
+@needs_packaged
+def test_packaged_scopes(packaged):
+    jiangxi, yangtze = packaged["jiangxi"], packaged["yangtze"]
+    names = {n.split("（")[0] for n in jiangxi.names}  # 长江（江西段） -> 长江
+    assert {"长江", "鄱阳湖", "赣江", "抚河", "信江", "饶河", "修河"} <= names
+    assert {n.split("（")[0] for n in yangtze.names} == {"长江"}
+    assert all("yangtze" in g.split(",") for g in yangtze.frame["rule_groups"])
+    assert [f["file"] for f in jiangxi.source["files"]] == ["base/water_areas.geojson", "base/river_lines.geojson"]
+
+
+@needs_packaged
+def test_packaged_inside_water_and_far_away(packaged, region):
+    jiangxi = packaged["jiangxi"]
+    lake = jiangxi.frame.geometry[list(jiangxi.names).index("鄱阳湖")].representative_point()
+    ganzhou = Point(114.93, 25.83)
+    out = screen(points([(lake.x, lake.y), (ganzhou.x, ganzhou.y)]), waters=packaged["yangtze"], region=region)
+    assert out.nearest_water.iloc[1].startswith("长江") and out.distance_m.iloc[1] > 300_000
+    assert out.verdict.iloc[1] == "outside"
+    inside = screen(points([(lake.x, lake.y)]), waters=jiangxi, region=region)
+    assert inside.distance_m.iloc[0] == 0 and inside.nearest_water.iloc[0] == "鄱阳湖"
+
+
+@needs_packaged
+def test_packaged_distances_agree_with_geodesics(packaged):
+    """Brute force on the real shoreline: geodesic distance to its vertices and 20 m samples."""
+    w = packaged["jiangxi"]
+    rng = np.random.default_rng(11)
+    lon, lat = rng.uniform(114.5, 117.5, 40), rng.uniform(26.0, 29.8, 40)
+    out = screen(points(list(zip(lon, lat))), waters=w)
+    shore = shapely.segmentize(shapely.MultiLineString(list(shapely.get_parts(shapely.get_parts(
+        np.where(np.isin(shapely.get_type_id(w.metric), (3, 6)), shapely.boundary(w.metric), w.metric))))), 20.0)
+    sx, sy = shapely.get_coordinates(shore).T
+    slon, slat = TO_LL.transform(sx, sy)
+    x, y = TO_XY.transform(lon, lat)
+    for i in range(len(lon)):
+        if out.distance_m.iloc[i] == 0:
+            continue
+        plane = np.hypot(sx - x[i], sy - y[i])
+        near = plane <= plane.min() + 500
+        truth = GEOD.inv(np.full(near.sum(), lon[i]), np.full(near.sum(), lat[i]), slon[near], slat[near])[2].min()
+        # 20 m sampling can overstate the truth by up to 10^2 / (2 d): within the promised tolerance
+        assert abs(out.distance_m.iloc[i] - truth) <= tolerance(truth)
+
+
+ZONES = Path(__file__).parent.parent / "data" / "zones"
+
+
+@needs_packaged
+@pytest.mark.skipif(not ZONES.exists(), reason="zones not built yet")
+def test_committed_zones_match_the_current_water_files():
+    current = [{"file": get_spec(i).file, "sha256": hashlib.sha256(get_spec(i).path().read_bytes()).hexdigest()}
+               for i in ("water_areas", "river_lines")]
+    for path in sorted(ZONES.rglob("restriction_*.geojson")):
+        meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+        assert meta["waters"]["files"] == current, f"{path.name} is stale: rerun scripts/build_zones.py"
+        if "display" in path.parts:
+            assert path.stat().st_size < 300_000
