@@ -19,3 +19,7 @@ class DataFileError(MapAppError):
 
 class InputFileError(MapAppError):
     """A user's input file that cannot be read at all: missing, empty, undecodable, or without coordinates."""
+
+
+class RegionError(MapAppError):
+    """An export region that cannot be resolved: unknown or ambiguous name, bad adcode, no polygons."""

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from mapapp import __version__
 from mapapp._errors import MapAppError
-from mapapp.commands import data, layers, screen
+from mapapp.commands import data, export, layers, screen
 
-SUBCOMMANDS = (layers, data, screen)
+SUBCOMMANDS = (layers, data, screen, export)
 
 
 def build_parser() -> argparse.ArgumentParser:

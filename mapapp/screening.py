@@ -802,3 +802,21 @@ def restriction_zone(waters: Waters, *, distance_m: float, quad_segs: int = 16) 
          "waters_sha256": [waters.checksum], "rule": [rule_label(waters, distance)]},
         geometry=[wgs], crs=WGS84,
     )
+
+
+def check_point(lon: float, lat: float, *, datum: str = "wgs84", scope: str = "jiangxi",
+                threshold_m: float = DEFAULT_THRESHOLD_M) -> dict[str, Any]:
+    """Screen one point given in any supported datum: verdict, distance, nearest water, or the error."""
+    from mapapp.datum import to_wgs84
+
+    wlon, wlat = to_wgs84(float(lon), float(lat), datum)
+    waters = load_waters(scope=scope)
+    result = screen_lonlat(np.array([wlon]), np.array([wlat]), waters=waters, threshold_m=threshold_m,
+                           region=load_region())
+    distance = float(result.distance_m[0])
+    return {
+        "lon_wgs84": wlon, "lat_wgs84": wlat, "verdict": str(result.verdict[0]),
+        "distance_m": None if math.isnan(distance) else distance,
+        "nearest_water": None if math.isnan(distance) else str(result.nearest_water(waters)[0]),
+        "error": result.error[0], "rule": rule_label(waters, threshold_m),
+    }

@@ -1,0 +1,77 @@
+"""Filtering sites: by industry, status, kind, level, place, and by the shoreline-restriction verdict."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import geopandas as gpd
+import numpy as np
+
+from mapapp.screening import load_waters, screen
+from mapapp.sites import split_list
+
+# "Within the restriction" choices; a county-level point near water is "uncertain", not "within".
+RESTRICTION_CHOICES = ("any", "within", "within_or_uncertain", "outside")
+
+
+@dataclass(frozen=True)
+class SiteFilter:
+    """What the user asked to see. Empty tuples mean "no restriction on this attribute"."""
+
+    industries: tuple[str, ...] = ()  # a site matches if it has any of them
+    retrofit: tuple[str, ...] = ()
+    green_park: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    prefecture: str = ""  # adcode
+    county: str = ""  # adcode
+    restriction: str = "any"
+    scope: str = "jiangxi"
+    distance_m: float = 1000.0
+
+    def __post_init__(self) -> None:
+        if self.restriction not in RESTRICTION_CHOICES:
+            raise ValueError(f"restriction {self.restriction!r} is not one of {RESTRICTION_CHOICES}")
+        if not self.distance_m > 0:
+            raise ValueError(f"distance_m must be positive, got {self.distance_m!r}")
+
+    def as_dict(self) -> dict[str, object]:
+        """Only the settings that differ from the defaults (for metadata and links)."""
+        default = SiteFilter()
+        return {f.name: v for f, v in zip(fields(self), asdict(self).values()) if v != getattr(default, f.name)}
+
+
+def screen_sites(sites: gpd.GeoDataFrame, *, scope: str, distance_m: float) -> gpd.GeoDataFrame:
+    """Sites with their shoreline verdicts (rows without a location get verdict 'invalid')."""
+    located = sites[sites.geometry.notna()]
+    screened = screen(located, waters=load_waters(scope=scope), threshold_m=distance_m)
+    out = sites.copy()
+    for column in ("distance_m", "nearest_water", "verdict"):
+        out[column] = screened[column].astype(object).reindex(out.index)
+    out["verdict"] = out["verdict"].fillna("no_location")
+    return out
+
+
+def _any_of(cells: gpd.GeoSeries, wanted: tuple[str, ...]) -> np.ndarray:
+    wanted_set = set(wanted)
+    return np.array([bool(wanted_set & set(split_list(c))) for c in cells], dtype=bool)
+
+
+def matches(sites: gpd.GeoDataFrame, f: SiteFilter) -> np.ndarray:
+    """Boolean mask of the sites that pass the filter. Restriction filters need a `verdict` column."""
+    mask = np.ones(len(sites), dtype=bool)
+    if f.industries:
+        mask &= _any_of(sites["industries"], f.industries)
+    for column, wanted in (("circular_retrofit", f.retrofit), ("green_park", f.green_park),
+                           ("kind", f.kinds), ("level", f.levels)):
+        if wanted:
+            mask &= sites[column].isin(wanted).to_numpy()
+    if f.prefecture:
+        mask &= (sites["prefecture_adcode"] == f.prefecture).to_numpy()
+    if f.county:
+        mask &= (sites["county_adcode"] == f.county).to_numpy()
+    if f.restriction != "any":
+        allowed = {"within": {"within"}, "within_or_uncertain": {"within", "uncertain"},
+                   "outside": {"outside"}}[f.restriction]
+        mask &= sites["verdict"].isin(allowed).to_numpy()
+    return mask
