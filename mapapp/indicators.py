@@ -11,6 +11,38 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mapapp import vocab
 from mapapp.sites import RowError, split_list, validation_errors
 
+# How units read in a popup or table: (Chinese, English).
+UNITS: dict[str, tuple[str, str]] = {
+    "percent_change": ("%（较基年变化）", "% change"),
+    "percent": ("%", "%"),
+    "percentage_points": ("个百分点", "percentage points"),
+    "count": ("个", ""),
+    "10k_t": ("万吨", "10k t"),
+    "10k_tce": ("万吨标准煤", "10k tce"),
+    "100m_t": ("亿吨", "100 Mt"),
+    "10k_t_per_day": ("万吨/日", "10k t/day"),
+    "10k_m3_per_day": ("万立方米/日", "10k m³/day"),
+    "t_per_h": ("吨/小时", "t/h"),
+    "km": ("公里", "km"),
+    "year": ("年", "years"),
+    "trillion_cny": ("万亿元", "trillion CNY"),
+    "water_quality_class": ("类（地表水环境质量）", "(surface-water class)"),
+    "qualitative": ("（定性目标）", "(qualitative)"),
+}
+
+
+def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
+    """'-13.5 %（较基年变化）', '480 万吨标准煤', 'II 类': a target value as people write it."""
+    zh, en = UNITS.get(unit, (unit, unit))
+    label = en if lang == "en" else zh
+    if value is None or value != value:  # None or NaN: qualitative targets
+        return label
+    if unit == "water_quality_class":
+        return f"{'I II III IV V'.split()[int(value) - 1]} {label}"
+    number = f"{value:+g}" if unit == "percent_change" else f"{value:g}"
+    return f"{number} {label}".strip()
+
+
 SCOPES = ("national", "province", "prefecture", "industry", "site")
 DIRECTIONS = ("decrease", "increase", "cap", "floor", "reach")
 # The plan documents in ../shared/seeds/ (see its README.md), cited by file name.

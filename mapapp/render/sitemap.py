@@ -17,6 +17,7 @@ from folium.elements import JSCSSMixin
 from mapapp import vocab
 from mapapp.datum import geometry_from_wgs84
 from mapapp.i18n import t
+from mapapp.indicators import format_value
 from mapapp.layers import LayerSpec
 from mapapp.render.assets import install
 from mapapp.sites import split_list
@@ -114,8 +115,9 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str) -> str
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
     linked = indicators[indicators["id"].isin(split_list(site.get("indicator_ids")))]
     targets = "".join(
-        f"<tr><td>{_cell(r.indicator_zh if lang == 'zh' else r.indicator_en)}</td><td>{_cell(r.target_year)}</td>"
-        f"<td>{_cell(r.value)} {_cell(r.unit)}</td><td>{_cell(r.document[:3])} {_cell(r.clause)}</td></tr>"
+        f"<tr><td>{_cell(r.indicator_zh if lang == 'zh' else r.indicator_en)}</td>"
+        f"<td>{'' if pd.isna(r.target_year) else int(r.target_year)}</td>"
+        f"<td>{_cell(format_value(r.value, r.unit, lang))}</td><td>{_cell(r.document[:3])} {_cell(r.clause)}</td></tr>"
         for r in linked.itertuples()
     ) or f"<tr><td colspan=4>—</td></tr>"
     sources = "".join(f"<li>{_cell(s)}</li>" for s in split_list(site["sources"]))

@@ -10,8 +10,9 @@ from streamlit_folium import st_folium
 
 from mapapp.render.assets import check_links
 
-# What the browser sends back. Bounds and zoom are left out, so panning and zooming never rerun.
-RETURNED = ["last_clicked", "last_object_clicked_popup", "all_drawings"]
+# What the browser sends back: a click on the map (site check) and drawn shapes (export region).
+# Bounds, zoom and popup clicks are left out, so panning, zooming and opening popups never rerun.
+RETURNED = ["last_clicked", "all_drawings"]
 
 
 def _guard() -> None:
