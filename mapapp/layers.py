@@ -37,6 +37,7 @@ class LayerSpec:
     popup_fields: tuple[str, ...] = ()
     style: dict[str, Any] = field(default_factory=dict)
     visible: bool = True
+    z: int = 0  # drawing order: lower is drawn first (filled areas below outlines and water)
 
     def path(self, *, display: bool = False, data_dir: Path = DATA_DIR) -> Path:
         return data_dir / (self.display_file if display and self.display_file else self.file)

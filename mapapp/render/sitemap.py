@@ -21,6 +21,7 @@ from mapapp.indicators import format_value
 from mapapp.layers import LayerSpec
 from mapapp.render.assets import install
 from mapapp.sites import split_list
+from mapapp.storage import geojson_dict
 
 install()
 
@@ -39,8 +40,19 @@ GAODE = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&
 @dataclass(frozen=True)
 class MapLayer:
     spec: LayerSpec
-    frame: gpd.GeoDataFrame
+    features: dict  # a GeoJSON FeatureCollection from `layer_features`
     show: bool
+
+
+def popup_fields(spec: LayerSpec, frame: gpd.GeoDataFrame) -> list[str]:
+    return [f for f in dict.fromkeys([spec.label_field, *spec.popup_fields]) if f in frame.columns]
+
+
+def layer_features(spec: LayerSpec, frame: gpd.GeoDataFrame) -> dict:
+    """The FeatureCollection the map embeds: geometry plus only the fields shown in tooltip and popup."""
+    keep = popup_fields(spec, frame)
+    located = frame[frame.geometry.notna()]
+    return geojson_dict(located[[*keep, located.geometry.name]], precision=5)
 
 
 def shift_for_basemap(frame: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
@@ -69,15 +81,13 @@ def _style(spec: LayerSpec) -> dict:
 
 
 def _vector_layer(layer: MapLayer, lang: str) -> folium.GeoJson:
-    spec = layer.spec
-    fields = [f for f in dict.fromkeys([spec.label_field, *spec.popup_fields]) if f in layer.frame.columns]
-    frame = layer.frame[[*fields, layer.frame.geometry.name]] if fields else layer.frame[[layer.frame.geometry.name]]
-    frame = frame[frame.geometry.notna()]
+    spec, features = layer.spec, layer.features
+    fields = list(features["features"][0]["properties"]) if features["features"] else []
     style = _style(spec)
-    tooltip = folium.GeoJsonTooltip(fields=[spec.label_field], labels=False) if spec.label_field in frame.columns else None
+    tooltip = folium.GeoJsonTooltip(fields=[spec.label_field], labels=False) if spec.label_field in fields else None
     popup = folium.GeoJsonPopup(fields=fields, max_width=420) if len(fields) > 1 else None
     return folium.GeoJson(
-        frame, name=spec.title(lang), style_function=lambda _f: style, tooltip=tooltip, popup=popup,
+        features, name=spec.title(lang), style_function=lambda _f: style, tooltip=tooltip, popup=popup,
         show=layer.show, smooth_factor=1.0,
     )
 
@@ -141,7 +151,12 @@ def _site_icon(site: pd.Series) -> folium.DivIcon:
     )
 
 
-def sites_group(sites: gpd.GeoDataFrame, indicators: pd.DataFrame, lang: str, *, name: str) -> folium.FeatureGroup:
+def site_popups(sites: gpd.GeoDataFrame, indicators: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Popup HTML per site id (built once per language and rule, not on every filter change)."""
+    return {site["id"]: site_popup_html(site, indicators, lang) for _, site in sites.iterrows()}
+
+
+def sites_group(sites: gpd.GeoDataFrame, popups: dict[str, str], lang: str, *, name: str) -> folium.FeatureGroup:
     """The sites as clustered symbols (many share a county's representative point; clusters spread them)."""
     group = folium.FeatureGroup(name=name)
     located = sites[sites.geometry.notna()]
@@ -153,7 +168,7 @@ def sites_group(sites: gpd.GeoDataFrame, indicators: pd.DataFrame, lang: str, *,
             [site.geometry.y, site.geometry.x],
             icon=_site_icon(site),
             tooltip=f"{label} · {precision}",
-            popup=folium.Popup(site_popup_html(site, indicators, lang), max_width=460),
+            popup=folium.Popup(popups[site["id"]], max_width=460),
         ).add_to(cluster)
     cluster.add_to(group)
     return group

@@ -105,15 +105,25 @@ def region_bounds(f: SiteFilter) -> list[list[float]] | None:
 
 def map_ui(state: ViewState, shown: gpd.GeoDataFrame) -> dict:
     specs = data.specs()
-    layers = [MapLayer(specs[i], data.display_layer(i, state.basemap), True) for i in state.layers if i in specs and i != "sites"]
+    chosen = sorted((i for i in state.layers if i in specs and i != "sites"), key=lambda i: (specs[i].z, list(specs).index(i)))
+    layers = [MapLayer(specs[i], data.map_features(i, state.basemap), True) for i in chosen]
     m = build_map(layers, lang=state.lang, basemap=state.basemap, bounds=region_bounds(state.filter))
     shown_for_map = shift_for_basemap(shown, state.basemap)
-    group = sites_group(shown_for_map, data.indicators(), state.lang, name=specs["sites"].title(state.lang))
+    f = state.filter
+    group = sites_group(shown_for_map, data.popups(state.lang, f.scope, f.distance_m), state.lang,
+                        name=specs["sites"].title(state.lang))
     return show_map(m, dynamic=[group], key=f"{MAP_KEY}-{state.lang}-{state.basemap}-{','.join(state.layers)}")
 
 
 def _labels(cells: pd.Series, vocabulary: dict[str, tuple[str, str]], lang: str) -> pd.Series:
     return cells.map(lambda cell: ", ".join(vocab.label(vocabulary, c, lang) for c in split_list(cell)))
+
+
+def _unit_names(codes: pd.Series, layer: str, lang: str, fallback: pd.Series) -> pd.Series:
+    """Prefecture or county names in the UI language; the source's text where no code is known."""
+    units = data.full_layer(layer)
+    names = dict(zip(units.adcode, units.name_zh if lang == "zh" else units.name_en))
+    return codes.map(names).fillna(fallback)
 
 
 def table_ui(shown: gpd.GeoDataFrame, lang: str) -> None:
@@ -124,8 +134,8 @@ def table_ui(shown: gpd.GeoDataFrame, lang: str) -> None:
         t("name", lang): shown["name_zh" if lang == "zh" else "name_en"],
         t("kind", lang): label(vocab.SITE_KINDS)(shown["kind"]),
         t("level", lang): label(vocab.LEVELS)(shown["level"]),
-        t("prefecture", lang): shown["prefecture_zh"],
-        t("county", lang): shown["county_zh"],
+        t("prefecture", lang): _unit_names(shown["prefecture_adcode"], "prefectures", lang, shown["prefecture_zh"]),
+        t("county", lang): _unit_names(shown["county_adcode"], "counties", lang, shown["county_zh"]),
         t("industry", lang): label(vocab.INDUSTRIES)(shown["industries"]),
         t("retrofit", lang): label(vocab.RETROFIT_STATUSES)(shown["circular_retrofit"]),
         t("green_park", lang): label(vocab.GREEN_PARK_STATUSES)(shown["green_park"]),
@@ -133,7 +143,7 @@ def table_ui(shown: gpd.GeoDataFrame, lang: str) -> None:
         t("restriction", lang): shown["verdict"].map(lambda v: t(f"verdict_{v}", lang)),
         t("distance", lang): shown["distance_m"].astype(float).round(0),
     })
-    st.dataframe(table, hide_index=True, use_container_width=True, key="site_table")
+    st.dataframe(table, hide_index=True, width="stretch", key="site_table")
 
 
 def _verdict_text(result: dict, lang: str, threshold: float) -> str:
@@ -175,7 +185,7 @@ def batch_check_ui(upload, f: SiteFilter, lang: str) -> None:
         st.code(log.getvalue()[-4000:], language=None)
         if code == 0 and out.exists():
             payload = out.read_bytes()
-            st.dataframe(pd.read_csv(io.BytesIO(payload), dtype=str), hide_index=True, use_container_width=True)
+            st.dataframe(pd.read_csv(io.BytesIO(payload), dtype=str), hide_index=True, width="stretch")
             st.download_button(t("download_result", lang), payload, file_name=f"{source.stem}_screened.csv", mime="text/csv")
 
 
@@ -215,7 +225,7 @@ def about_ui(lang: str) -> None:
     st.markdown(t("accuracy_note", lang))
     specs = data.specs()
     st.dataframe(pd.DataFrame([{"id": s.id, "title": s.title(lang), "source": s.source} for s in specs.values()]),
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
     st.markdown("data/README.md · data/sources/CURATION.md")
 
 

@@ -11,7 +11,7 @@ from mapapp.filters import screen_sites
 from mapapp.indicators import indicators_frame, validate_indicator_rows
 from mapapp.layers import LayerSpec, load_layer, load_specs
 from mapapp.paths import DATA_DIR
-from mapapp.render.sitemap import shift_for_basemap
+from mapapp.render.sitemap import layer_features, shift_for_basemap, site_popups
 from mapapp.storage import read_csv_records
 
 
@@ -42,3 +42,14 @@ def screened_sites(scope: str, distance_m: float) -> gpd.GeoDataFrame:
 def indicators() -> pd.DataFrame:
     records, _ = validate_indicator_rows(read_csv_records(DATA_DIR / SOURCES / INDICATORS_CSV))
     return indicators_frame(records)
+
+
+@st.cache_resource(show_spinner=False)
+def map_features(layer_id: str, basemap: str) -> dict:
+    """The GeoJSON the map embeds for a layer. Read-only: folium only reads it."""
+    return layer_features(specs()[layer_id], display_layer(layer_id, basemap))
+
+
+@st.cache_resource(show_spinner=False)
+def popups(lang: str, scope: str, distance_m: float) -> dict[str, str]:
+    return site_popups(screened_sites(scope, distance_m), indicators(), lang)
