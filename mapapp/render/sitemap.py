@@ -141,36 +141,60 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str) -> str
     )
 
 
-def _site_icon(site: pd.Series) -> folium.DivIcon:
-    colour = RETROFIT_COLOURS.get(site["circular_retrofit"], RETROFIT_COLOURS["unknown"])
-    glyph = KIND_SYMBOLS.get(site["kind"], "●")
-    return folium.DivIcon(
-        html=f"<div class='site-marker' style='color:{colour};font-size:20px;line-height:20px;"
-        f"text-shadow:0 0 2px #000,0 0 1px #000'>{glyph}</div>",
-        icon_size=(20, 20), icon_anchor=(10, 10),
-    )
-
-
 def site_popups(sites: gpd.GeoDataFrame, indicators: pd.DataFrame, lang: str) -> dict[str, str]:
     """Popup HTML per site id (built once per language and rule, not on every filter change)."""
     return {site["id"]: site_popup_html(site, indicators, lang) for _, site in sites.iterrows()}
 
 
-def sites_group(sites: gpd.GeoDataFrame, popups: dict[str, str], lang: str, *, name: str) -> folium.FeatureGroup:
-    """The sites as clustered symbols (many share a county's representative point; clusters spread them)."""
-    group = folium.FeatureGroup(name=name)
+class SiteMarkers(MacroElement):
+    """All sites as clustered symbols, built in the browser from one JSON payload.
+
+    One element instead of a Marker, DivIcon, Popup and Tooltip per site: folium compiles a template
+    for each of those, which made every filter change cost a quarter of a second. The cluster
+    plugin itself is loaded by ClusterAssets on the static map.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var cluster = L.markerClusterGroup({spiderfyOnMaxZoom: true, maxClusterRadius: 40});
+            {{ this.sites|tojson }}.forEach(function (s) {
+                var icon = L.divIcon({
+                    html: "<div class='site-marker' data-site-id='" + s.id + "' style='color:" + s.colour +
+                          ";font-size:20px;line-height:20px;text-shadow:0 0 2px #000,0 0 1px #000'>" + s.glyph + "</div>",
+                    className: "", iconSize: [20, 20], iconAnchor: [10, 10]});
+                L.marker([s.lat, s.lon], {icon: icon}).bindTooltip(s.tooltip).bindPopup(s.popup, {maxWidth: 460})
+                    .addTo(cluster);
+            });
+            cluster.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, sites: list[dict]) -> None:
+        super().__init__()
+        self._name = "SiteMarkers"
+        self.sites = sites
+
+
+def site_payload(sites: gpd.GeoDataFrame, popups: dict[str, str], lang: str) -> list[dict]:
+    """What the browser needs per located site: position, symbol, colour, tooltip and popup."""
     located = sites[sites.geometry.notna()]
-    cluster = plugins.MarkerCluster(options={"spiderfyOnMaxZoom": True, "maxClusterRadius": 40})
-    for _, site in located.iterrows():
-        label = site["name_zh"] if lang == "zh" else site["name_en"]
-        precision = vocab.label(vocab.PRECISIONS, site["location_precision"], lang)
-        folium.Marker(
-            [site.geometry.y, site.geometry.x],
-            icon=_site_icon(site),
-            tooltip=f"{label} · {precision}",
-            popup=folium.Popup(popups[site["id"]], max_width=460),
-        ).add_to(cluster)
-    cluster.add_to(group)
+    names = located["name_zh" if lang == "zh" else "name_en"]
+    precisions = located["location_precision"].map(lambda p: vocab.label(vocab.PRECISIONS, p, lang))
+    return [
+        {"id": sid, "lon": round(g.x, 6), "lat": round(g.y, 6), "popup": popups[sid],
+         "tooltip": html.escape(f"{name} · {precision}"),
+         "colour": RETROFIT_COLOURS.get(status, RETROFIT_COLOURS["unknown"]), "glyph": KIND_SYMBOLS.get(kind, "●")}
+        for sid, g, name, precision, status, kind in zip(
+            located["id"], located.geometry, names, precisions, located["circular_retrofit"], located["kind"])
+    ]
+
+
+def sites_group(sites: gpd.GeoDataFrame, popups: dict[str, str], lang: str, *, name: str) -> folium.FeatureGroup:
+    """The sites as a feature group (many share a county's representative point; clusters spread them)."""
+    group = folium.FeatureGroup(name=name)
+    SiteMarkers(site_payload(sites, popups, lang)).add_to(group)
     return group
 
 
