@@ -7,10 +7,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mapapp import vocab
-from mapapp.sites import UNKNOWN, RowError, split_list, validation_errors
+from mapapp.records import RowError, split_list, validate_rows
+from mapapp.sites import UNKNOWN
 
 
 class ClusterRecord(BaseModel):
@@ -38,20 +39,11 @@ class ClusterRecord(BaseModel):
 def validate_cluster_rows(
     rows: list[dict[str, Any]], *, site_ids: set[str]
 ) -> tuple[list[ClusterRecord], list[RowError]]:
-    records, errors = [], []
-    for number, data in enumerate(rows, start=1):
-        data = {k: v for k, v in data.items() if v is not None}
-        try:
-            record = ClusterRecord(**data)
-        except ValidationError as exc:
-            errors.extend(validation_errors(exc, number, data))
-            continue
+    def members_exist(record: ClusterRecord) -> RowError | None:
         dangling = [s for s in split_list(record.member_site_ids) if s not in site_ids]
-        if dangling:
-            errors.append(RowError(number, "member_site_ids", ";".join(dangling), "no such site id"))
-            continue
-        records.append(record)
-    return records, errors
+        return RowError(0, "member_site_ids", ";".join(dangling), "no such site id") if dangling else None
+
+    return validate_rows(ClusterRecord, rows, check=members_exist)
 
 
 def cluster_area(

@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from mapapp.sites import SITE_FIELDS, RowError, SiteRecord, validation_errors
+from mapapp.records import RowError, validation_errors
+from mapapp.sites import SITE_FIELDS, SiteRecord
 from mapapp.storage import atomic_write
 
 EDITABLE = tuple(f for f in SITE_FIELDS if f != "id")

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mapapp import vocab
-from mapapp.sites import RowError, split_list, validation_errors
+from mapapp.records import RowError, split_list, validate_rows
 
 # How units read in a popup or table: (Chinese, English).
 UNITS: dict[str, tuple[str, str]] = {
@@ -105,20 +105,7 @@ class IndicatorRecord(BaseModel):
 
 
 def validate_indicator_rows(rows: list[dict[str, Any]]) -> tuple[list[IndicatorRecord], list[RowError]]:
-    records, errors, seen = [], [], set()
-    for number, data in enumerate(rows, start=1):
-        data = {k: v for k, v in data.items() if v is not None}
-        try:
-            record = IndicatorRecord(**data)
-        except ValidationError as exc:
-            errors.extend(validation_errors(exc, number, data))
-            continue
-        if record.id in seen:
-            errors.append(RowError(number, "id", record.id, "duplicate id"))
-            continue
-        seen.add(record.id)
-        records.append(record)
-    return records, errors
+    return validate_rows(IndicatorRecord, rows)
 
 
 def indicators_frame(records: Iterable[IndicatorRecord]) -> pd.DataFrame:

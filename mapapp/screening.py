@@ -24,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from mapapp._errors import DataFileError
 from mapapp.geo import JIANGXI_LCC, WGS84, geodesic_area_km2
 from mapapp.layers import get_spec, load_layer
+from mapapp.storage import read_vector
 
 __all__ = [
     "DEFAULT_THRESHOLD_M",
@@ -451,14 +452,7 @@ def load_waters(*, scope: str = "jiangxi", path: Path | None = None) -> Waters:
 
 
 def _read_vector(path: Path) -> tuple[gpd.GeoDataFrame, int]:
-    if not path.exists():
-        raise DataFileError(f"{path}: waters file not found")
-    try:
-        frame = gpd.read_file(path, engine="pyogrio")
-    except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise DataFileError(f"{path}: cannot be read as a vector file ({exc})") from exc
-    if frame.crs is None:
-        frame = frame.set_crs(WGS84)
+    frame = read_vector(path, what="waters file")
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
     bad = ~shapely.is_valid(frame.geometry.values)
     if bad.any():  # a user's shoreline file: repair rather than refuse, and say so in the provenance

@@ -10,10 +10,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mapapp import vocab
 from mapapp.geo import JIANGXI_LCC
+from mapapp.records import RowError, split_list, validate_rows
 
 UNKNOWN = "unknown"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -23,13 +24,6 @@ def _check_code(value: str, vocabulary: dict[str, tuple[str, str]], what: str) -
     if value not in vocabulary:
         raise ValueError(f"{value!r} is not a {what}; allowed: {', '.join(vocabulary)}")
     return value
-
-
-def split_list(value: Any) -> list[str]:
-    """`a;b` cells as a list; blanks and None give []."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
 class SiteRecord(BaseModel):
@@ -104,52 +98,9 @@ class SiteRecord(BaseModel):
 SITE_FIELDS = tuple(SiteRecord.model_fields)
 
 
-@dataclass(frozen=True)
-class RowError:
-    """A problem with one input row: 1-based data row number (header not counted), column, message."""
-
-    row: int
-    column: str
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}" + (f" (value: {self.value!r})" if self.value else "")
-
-
-def _clean(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value
-
-
-def validation_errors(exc: ValidationError, row: int, data: dict[str, Any]) -> list[RowError]:
-    errors = []
-    for err in exc.errors():
-        column = str(err["loc"][0]) if err["loc"] else ""
-        message = err["msg"].removeprefix("Value error, ")
-        errors.append(RowError(row, column, str(data.get(column, "") or ""), message))
-    return errors
-
-
 def validate_site_rows(rows: list[dict[str, Any]]) -> tuple[list[SiteRecord], list[RowError]]:
     """Validate every row; return the good records and every problem found (all of them, not the first)."""
-    records, errors = [], []
-    seen: set[str] = set()
-    for number, raw in enumerate(rows, start=1):
-        data = {k: v for k, v in ((k, _clean(v)) for k, v in raw.items()) if v is not None}
-        try:
-            record = SiteRecord(**data)
-        except ValidationError as exc:
-            errors.extend(validation_errors(exc, number, data))
-            continue
-        if record.id in seen:
-            errors.append(RowError(number, "id", record.id, "duplicate id"))
-            continue
-        seen.add(record.id)
-        records.append(record)
-    return records, errors
+    return validate_rows(SiteRecord, rows)
 
 
 def area_anchor(area: shapely.Geometry) -> tuple[shapely.Point, float]:

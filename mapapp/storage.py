@@ -101,17 +101,21 @@ def write_geojson(
         fh.write("\n")
 
 
-def read_geojson(path: Path) -> gpd.GeoDataFrame:
-    """Read a GeoJSON layer file as WGS 84, with a clear error if it is missing or corrupt."""
+def read_vector(path: Path, *, what: str = "vector file") -> gpd.GeoDataFrame:
+    """Read any vector file GDAL knows; no CRS means WGS 84. Clear errors for missing or corrupt files."""
     path = Path(path)
     if not path.is_file():
-        raise DataFileError(f"{path}: file not found")
+        raise DataFileError(f"{path}: {what} not found")
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several types for corrupt files
-        raise DataFileError(f"{path}: cannot be read as GeoJSON ({exc})") from exc
-    if gdf.crs is None:
-        gdf = gdf.set_crs(4326)
+        raise DataFileError(f"{path}: cannot be read as a {what} ({exc})") from exc
+    return gdf if gdf.crs is not None else gdf.set_crs(4326)
+
+
+def read_geojson(path: Path) -> gpd.GeoDataFrame:
+    """Read a layer file as WGS 84; refuse it if any present geometry is invalid."""
+    gdf = read_vector(path, what="GeoJSON file")
     # Null geometry is allowed (a site whose place is unknown); a present but broken one is not.
     geoms = gdf.geometry.values
     bad = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)

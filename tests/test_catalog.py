@@ -10,7 +10,8 @@ import shapely
 from mapapp import vocab
 from mapapp.catalog import build_catalog, stale_layers
 from mapapp.indicators import applicable, validate_indicator_rows
-from mapapp.sites import SITE_FIELDS, Gazetteer, SiteRecord, split_list, validate_site_rows
+from mapapp.records import split_list
+from mapapp.sites import SITE_FIELDS, Gazetteer, SiteRecord, validate_site_rows
 
 GOOD_ROW = {
     "id": "test_park", "name_zh": "测试园区", "name_en": "Test park", "kind": "park", "level": "provincial",

@@ -20,7 +20,7 @@ from mapapp.i18n import t
 from mapapp.indicators import format_value
 from mapapp.layers import LayerSpec
 from mapapp.render.assets import install
-from mapapp.sites import split_list
+from mapapp.records import split_list
 from mapapp.storage import geojson_dict
 
 install()

@@ -22,7 +22,7 @@ from mapapp.filters import RESTRICTION_CHOICES, SiteFilter, matches
 from mapapp.i18n import t
 from mapapp.render.sitemap import MapLayer, build_map, shift_for_basemap, sites_group
 from mapapp.screening import SCOPES, check_point
-from mapapp.sites import split_list
+from mapapp.records import split_list
 from mapapp.ui import data
 from mapapp.ui.mapview import show_map
 from mapapp.viewstate import BASEMAPS, LANGS, ViewState, from_query, to_query
