@@ -16,7 +16,9 @@ import streamlit as st
 
 from mapapp import vocab
 from mapapp.cli import build_parser
-from mapapp.datum import DATUMS
+from shapely.geometry import shape
+
+from mapapp.datum import DATUMS, geometry_to_wgs84
 from mapapp.export import Region, export_collection, region_from_filter, region_from_geometry, resolve_region
 from mapapp.filters import RESTRICTION_CHOICES, SiteFilter, matches
 from mapapp.i18n import t
@@ -153,11 +155,17 @@ def _verdict_text(result: dict, lang: str, threshold: float) -> str:
              distance=result["distance_m"], threshold=threshold)
 
 
-def check_ui(f: SiteFilter, clicked: dict | None, lang: str) -> None:
-    st.caption(t("click_hint", lang))
-    if clicked:
-        result = check_point(clicked["lng"], clicked["lat"], scope=f.scope, threshold_m=f.distance_m)
-        st.info(f"({clicked['lng']:.5f}, {clicked['lat']:.5f}) → " + _verdict_text(result, lang, f.distance_m))
+def clicked_point_ui(f: SiteFilter, clicked: dict | None, basemap: str, lang: str) -> None:
+    """The shoreline verdict for the last point clicked on the map (GCJ-02 when Gaode tiles are shown)."""
+    if not clicked:
+        st.caption(t("click_hint", lang))
+        return
+    datum = "gcj02" if basemap == "gaode" else "wgs84"
+    result = check_point(clicked["lng"], clicked["lat"], datum=datum, scope=f.scope, threshold_m=f.distance_m)
+    st.info(f"📍 ({result['lon_wgs84']:.5f}, {result['lat_wgs84']:.5f}) → " + _verdict_text(result, lang, f.distance_m))
+
+
+def check_ui(f: SiteFilter, lang: str) -> None:
     with st.form("point_check"):
         cols = st.columns(3)
         lon = cols[0].number_input(t("lon", lang), value=117.21, format="%.6f")
@@ -205,7 +213,10 @@ def export_ui(state: ViewState, shown: gpd.GeoDataFrame, drawings: list | None, 
         if not polygons:
             st.warning(t("no_drawing", lang))
             return
-        region = region_from_geometry(polygons[-1]["geometry"])
+        drawn = shape(polygons[-1]["geometry"])
+        if state.basemap == "gaode":  # drawn over GCJ-02 tiles: bring it back to WGS 84
+            drawn = geometry_to_wgs84(drawn, "gcj02")
+        region = region_from_geometry(drawn)
     chosen = st.multiselect(t("export_layers", lang), list(specs), default=["sites", "water_areas", "river_lines"],
                             format_func=lambda i: specs[i].title(lang), key="export_layers")
     clip = st.checkbox(t("clip", lang), value=False, key="export_clip", disabled=kind == "filter")
@@ -245,11 +256,12 @@ def main() -> None:
     st.markdown(f"**{t('count', lang, shown=len(shown), total=len(sites), mapped=int(shown.geometry.notna().sum()))}** · "
                 f"{t('precision_note', lang)}")
     output = map_ui(state, shown)
+    clicked_point_ui(state.filter, output.get("last_clicked"), state.basemap, lang)
     table_tab, check_tab, export_tab, about_tab = st.tabs([t("table", lang), t("check", lang), t("export", lang), t("about", lang)])
     with table_tab:
         table_ui(shown, lang)
     with check_tab:
-        check_ui(state.filter, output.get("last_clicked"), lang)
+        check_ui(state.filter, lang)
     with export_tab:
         export_ui(state, shown, output.get("all_drawings"), lang)
     with about_tab:
