@@ -19,8 +19,8 @@ from mapapp.datum import geometry_from_wgs84
 from mapapp.i18n import t
 from mapapp.indicators import format_value
 from mapapp.layers import LayerSpec
-from mapapp.render.assets import install
 from mapapp.records import split_list
+from mapapp.render.assets import install
 from mapapp.storage import geojson_dict
 
 install()
@@ -129,7 +129,7 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str) -> str
         f"<td>{'' if pd.isna(r.target_year) else int(r.target_year)}</td>"
         f"<td>{_cell(format_value(r.value, r.unit, lang))}</td><td>{_cell(r.document[:3])} {_cell(r.clause)}</td></tr>"
         for r in linked.itertuples()
-    ) or f"<tr><td colspan=4>—</td></tr>"
+    ) or "<tr><td colspan=4>—</td></tr>"
     sources = "".join(f"<li>{_cell(s)}</li>" for s in split_list(site["sources"]))
     return (
         f"<div class='site-popup' data-site-id='{_cell(site['id'])}' style='font-size:12px;max-height:360px;overflow:auto'>"
@@ -240,8 +240,8 @@ def legend_html(lang: str) -> str:
         for k, c in RETROFIT_COLOURS.items()
     )
     kinds = "".join(f"<div>{g} {vocab.label(vocab.SITE_KINDS, k, lang)}</div>" for k, g in KIND_SYMBOLS.items())
-    zones = (f"<div><span style='background:#e31a1c;opacity:.5'>&nbsp;&nbsp;&nbsp;</span> 1 km</div>"
-             f"<div><span style='background:#fd8d3c;opacity:.4'>&nbsp;&nbsp;&nbsp;</span> 5 km</div>")
+    zones = ("<div><span style='background:#e31a1c;opacity:.5'>&nbsp;&nbsp;&nbsp;</span> 1 km</div>"
+             "<div><span style='background:#fd8d3c;opacity:.4'>&nbsp;&nbsp;&nbsp;</span> 5 km</div>")
     return (f"<b>{t('legend_retrofit', lang)}</b>{colours}<b>{t('legend_kind', lang)}</b>{kinds}"
             f"<b>{t('legend_zones', lang)}</b>{zones}<div style='max-width:220px;color:#a00'>{t('precision_note', lang)}</div>")
 

@@ -13,18 +13,17 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from shapely.geometry import shape
 
 from mapapp import vocab
 from mapapp.cli import build_parser
-from shapely.geometry import shape
-
 from mapapp.datum import DATUMS, geometry_to_wgs84
 from mapapp.export import Region, export_collection, region_from_filter, region_from_geometry, resolve_region
 from mapapp.filters import RESTRICTION_CHOICES, SiteFilter, matches
 from mapapp.i18n import t
+from mapapp.records import split_list
 from mapapp.render.sitemap import MapLayer, build_map, shift_for_basemap, sites_group
 from mapapp.screening import SCOPES, check_point
-from mapapp.records import split_list
 from mapapp.ui import data
 from mapapp.ui.mapview import show_map
 from mapapp.viewstate import BASEMAPS, LANGS, ViewState, from_query, to_query
