@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
-import pandas as pd
 import pytest
-import shapely
 
 from mapapp import vocab
 from mapapp.catalog import build_catalog, stale_layers
