@@ -91,7 +91,8 @@ def view_ui(state: ViewState, lang: str) -> ViewState:
                                    format_func=lambda b: t(f"basemap_{b}", lang), key="basemap")
     if basemap == "tianditu" and not os.environ.get("TIANDITU_KEY"):
         st.sidebar.warning(t("tianditu_missing_key", lang))
-    return replace(state, lang=lang, basemap=basemap, layers=tuple(layers) + ("sites",))
+    chosen = {*layers, "sites"}
+    return replace(state, lang=lang, basemap=basemap, layers=tuple(i for i in specs if i in chosen))  # spec order
 
 
 def region_bounds(f: SiteFilter) -> list[list[float]] | None:
@@ -167,9 +168,9 @@ def clicked_point_ui(f: SiteFilter, clicked: dict | None, basemap: str, lang: st
 def check_ui(f: SiteFilter, lang: str) -> None:
     with st.form("point_check"):
         cols = st.columns(3)
-        lon = cols[0].number_input(t("lon", lang), value=117.21, format="%.6f")
-        lat = cols[1].number_input(t("lat", lang), value=28.29, format="%.6f")
-        datum = cols[2].selectbox(t("datum", lang), DATUMS, format_func=str.upper)
+        lon = cols[0].number_input(t("lon", lang), value=117.21, format="%.6f", key="check_lon")
+        lat = cols[1].number_input(t("lat", lang), value=28.29, format="%.6f", key="check_lat")
+        datum = cols[2].selectbox(t("datum", lang), DATUMS, format_func=str.upper, key="check_datum")
         if st.form_submit_button(t("check_button", lang)):
             result = check_point(lon, lat, datum=datum, scope=f.scope, threshold_m=f.distance_m)
             st.success(_verdict_text(result, lang, f.distance_m), icon="📍")

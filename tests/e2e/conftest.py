@@ -1,0 +1,440 @@
+"""Browser tests: the app served by `streamlit run`, driven by Playwright in Debian's Chromium.
+
+The server fixture starts the app once per session and polls its health endpoint (no fixed
+sleeps); every test gets a fresh browser context whose requests are recorded, so a test fails
+if anything leaves localhost or the page throws. Failed tests leave a full-page screenshot in
+test-artifacts/ (gitignored).
+
+Waiting rules: Playwright's `expect` and `wait_for_function` poll for a condition; nothing here
+sleeps for a fixed time except the health poll's 0.1 s interval.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Error, Frame, Locator, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("MAPAPP_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+STARTUP_TIMEOUT_S = 60.0
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+VIEWPORT = {"width": 1400, "height": 1000}
+
+# Generous: the first page load reads and screens all layers (~10 s on a cold server).
+expect.set_options(timeout=30_000)
+
+PAGE_KEY = pytest.StashKey["MapPage"]()
+
+# --- JavaScript run inside the map iframe -------------------------------------------------------
+
+# The L.Map: streamlit-folium names it `map` (and `map_div`); fall back to any global L.Map.
+_FIND_MAP = """(() => {
+  if (typeof L === 'undefined') return null;
+  if (window.map instanceof L.Map) return window.map;
+  for (const k of Object.keys(window)) { try { if (window[k] instanceof L.Map) return window[k]; } catch (e) {} }
+  return null; })()"""
+
+
+def _with_map(params: str, body: str) -> str:
+    """A JS function of `params` whose `body` sees the Leaflet map as `map`."""
+    return f"{params} => {{ const map = {_FIND_MAP}; {body} }}"
+
+
+# Site markers: every marker held by a MarkerClusterGroup on the map (clustered or not).
+MARKER_COUNT_JS = _with_map("()", """if (!map || !L.MarkerClusterGroup) return -1;
+  let n = 0; map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) n += l.getLayers().length; }); return n;""")
+# True once streamlit-folium has nothing left to send: every returned object equals what it last
+# sent (its 250 ms debounce has fired, or the interaction changed nothing).
+_NOTHING_PENDING_JS = """
+() => { const g = window.__GLOBAL_DATA__; if (!g) return false;
+  const names = {last_clicked: 'lat_lng_clicked'};
+  const sent = g.previous_data || {};
+  return g.returned_objects.every(k => JSON.stringify(g[names[k] || k] ?? null) === JSON.stringify(sent[k] ?? null)); }
+"""
+_SENT_JS = "() => JSON.stringify((window.__GLOBAL_DATA__ || {}).previous_data ?? null)"
+# Tag the icon of the marker whose popup belongs to a site, so a locator can click it.
+TAG_SITE_MARKER_JS = _with_map("(id)", """let found = 0;
+  map.eachLayer(l => { if (!(l instanceof L.MarkerClusterGroup)) return;
+    l.getLayers().forEach(m => { const p = m.getPopup && m.getPopup(); if (!p) return;
+      const c = p.getContent(); const html = typeof c === 'string' ? c : (c && c.outerHTML) || '';
+      if (html.includes(`data-site-id='${id}'`) || html.includes(`data-site-id="${id}"`)) {
+        found++; if (m._icon) m._icon.setAttribute('data-test-site', id); } }); });
+  return found;""")
+LATLNG_TO_POINT_JS = _with_map("([lat, lng])", """const p = map.latLngToContainerPoint([lat, lng]);
+  const r = map.getContainer().getBoundingClientRect(); const s = map.getSize();
+  return {x: r.left + p.x, y: r.top + p.y, inside: p.x > 0 && p.y > 0 && p.x < s.x && p.y < s.y};""")
+DRAWINGS_JS = "() => window.drawnItems ? window.drawnItems.toGeoJSON().features : null"
+
+# Counts, in the main page, every script run the browser sees start (for waiting on reruns).
+_RUN_COUNTER_JS = """
+if (window.top === window) {
+  window.__stRuns = 0;
+  new MutationObserver(ms => ms.forEach(m => {
+    if (m.target.getAttribute('data-test-script-state') === 'running' && m.oldValue !== 'running') window.__stRuns++;
+  })).observe(document, {subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
+}
+"""
+_IDLE_JS = """
+(runs) => { const app = document.querySelector('[data-testid="stApp"]');
+  return window.__stRuns > runs && app && app.getAttribute('data-test-script-state') === 'notRunning'; }
+"""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: browser test (Playwright + Chromium against `streamlit run`)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test here e2e; skip them all, saying why, when there is no Chromium to drive."""
+    here = Path(__file__).parent
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: install Debian's chromium or set MAPAPP_CHROMIUM")
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+            if not CHROMIUM.exists():
+                item.add_marker(skip)
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+@dataclass
+class AppServer:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-chars:] if self.log.exists() else ""
+
+    def assert_alive(self) -> None:
+        if self.process.poll() is not None:
+            pytest.fail(f"the app server exited with code {self.process.returncode} (stopped from outside?); "
+                        f"log tail:\n{self.log_tail()}", pytrace=False)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_healthy(server: AppServer, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {server.process.returncode}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url + "_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+            last_error = exc
+        time.sleep(0.1)  # poll interval, not a wait for readiness
+    raise RuntimeError(f"streamlit did not answer within {timeout_s:.0f} s ({last_error}):\n{server.log_tail()}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the server's own process group (it was started in a new session), nothing else."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("MAPAPP_ASSET_BASE", "TIANDITU_KEY")}
+    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+               "--server.headless", "true", "--server.address", "127.0.0.1",
+               # Other people edit the code while tests run: never reload mid-session.
+               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    server = AppServer(f"http://127.0.0.1:{port}/", process, log)
+    try:
+        _wait_until_healthy(server, STARTUP_TIMEOUT_S)
+        yield server
+    finally:
+        _stop(process)
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    return (parts.hostname or "") in LOCAL_HOSTS
+
+
+@dataclass
+class MapPage:
+    """The app in one browser tab, with what it requested and what went wrong."""
+
+    page: Page
+    context: BrowserContext
+    server: AppServer
+    requests: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    http_errors: list[str] = field(default_factory=list)
+
+    # -- problems found by the listeners --
+
+    def external_requests(self) -> list[str]:
+        return [u for u in self.requests if not is_local(u)]
+
+    def problems(self) -> list[str]:
+        found = [f"request left localhost: {u}" for u in self.external_requests()]
+        found += [f"page error: {e}" for e in self.page_errors]
+        found += [f"HTTP error: {e}" for e in self.http_errors]
+        return found
+
+    def assert_clean(self) -> None:
+        problems = self.problems()
+        assert not problems, "\n".join(problems)
+
+    # -- navigation and waiting --
+
+    def open(self, query: str = "") -> MapPage:
+        """Load the page (query like "?industry=copper") and wait until the map shows the mapped sites."""
+        self.server.assert_alive()
+        self.page.goto(self.server.url + query)
+        expect(self.count_line()).to_be_visible()
+        self.wait_for_markers(self.counts()[2])
+        return self
+
+    def count_line(self) -> Locator:
+        return self.page.get_by_test_id("stMarkdown").locator("strong").filter(
+            has_text=re.compile(r"地图上|on the map"))
+
+    def counts(self) -> tuple[int, int, int]:
+        """(shown, total, on the map) as the count line states them."""
+        text = self.count_line().inner_text()
+        numbers = [int(n) for n in re.findall(r"\d+", text)]
+        assert len(numbers) == 3, f"unexpected count line {text!r}"
+        return numbers[0], numbers[1], numbers[2]
+
+    def expect_counts(self, shown: int, total: int, mapped: int, *, lang: str = "zh") -> None:
+        text = (f"{shown} / {total} 个站点（地图上 {mapped} 个）" if lang == "zh"
+                else f"{shown} of {total} sites ({mapped} on the map)")
+        expect(self.count_line()).to_contain_text(text)
+
+    def map_iframe(self) -> Locator:
+        return self.page.locator(MAP_IFRAME)
+
+    def map_frame(self) -> Frame:
+        iframe = self.map_iframe()
+        expect(iframe).to_have_count(1)
+        frame = iframe.element_handle().content_frame()
+        assert frame is not None
+        return frame
+
+    def map_locator(self, selector: str) -> Locator:
+        return self.page.frame_locator(MAP_IFRAME).locator(selector)
+
+    def marker_count(self) -> int:
+        return self.map_frame().evaluate(MARKER_COUNT_JS)
+
+    def wait_for_markers(self, expected: int) -> None:
+        """Wait until the map's cluster groups hold exactly `expected` site markers."""
+        frame = self.map_frame()
+        try:
+            frame.wait_for_function(f"() => ({MARKER_COUNT_JS})() === {int(expected)}", polling=100)
+        except PlaywrightTimeoutError as exc:
+            raise AssertionError(f"the map shows {frame.evaluate(MARKER_COUNT_JS)} site markers, "
+                                 f"expected {expected}") from exc
+
+    def tag_site_marker(self, site_id: str) -> int:
+        """Give the marker of `site_id` a data-test-site attribute (if it is drawn); return how many matched."""
+        return self.map_frame().evaluate(TAG_SITE_MARKER_JS, site_id)
+
+    def zoom_to_first_site(self) -> None:
+        """Zoom (and spiderfy) until the first site's marker is drawn on its own, without a click."""
+        frame = self.map_frame()
+        frame.evaluate(_with_map("()", """window.__shown = false; map.eachLayer(l => {
+            if (l instanceof L.MarkerClusterGroup) l.zoomToShowLayer(l.getLayers()[0], () => { window.__shown = true; }); });"""))
+        frame.wait_for_function("() => window.__shown === true")  # after the zoom and spider animations
+
+    def spiderfy(self, cluster: Locator) -> None:
+        """Click a cluster whose sites share one point and wait until its markers have fanned out."""
+        frame = self.map_frame()
+        frame.evaluate(_with_map("()", """window.__spiderfied = false; map.eachLayer(l => {
+            if (l instanceof L.MarkerClusterGroup) l.once('spiderfied', () => { window.__spiderfied = true; }); });"""))
+        self.map_action(cluster.click)  # the page's first click on an object reruns it once
+        frame.wait_for_function("() => window.__spiderfied === true")  # fired when the animation ends
+
+    def open_popup_site(self) -> str | None:
+        """The site id of the popup open on the map, from Leaflet's state (a closing popup fades out
+        for 200 ms while still in the DOM, so the DOM alone cannot say whether it is open)."""
+        return self.map_frame().evaluate(_with_map("()", """let id = null;
+            map.eachLayer(l => { if (l instanceof L.Popup && l.isOpen()) {
+                const e = l.getElement() && l.getElement().querySelector('.site-popup'); if (e) id = e.dataset.siteId; } });
+            return id;"""))
+
+    def count_site_layer_removals(self) -> None:
+        """From now on, count how often a cluster group leaves the map (read with site_layer_removals)."""
+        self.map_frame().evaluate(_with_map("()", """window.__siteLayerRemovals = 0;
+            map.on('layerremove', e => { if (e.layer instanceof L.MarkerClusterGroup) window.__siteLayerRemovals++; });"""))
+
+    def site_layer_removals(self) -> int:
+        return self.map_frame().evaluate("() => window.__siteLayerRemovals")
+
+    def drawings(self) -> list[dict]:
+        """The shapes drawn with Leaflet.draw, as GeoJSON features (what st_folium sends as all_drawings)."""
+        return self.map_frame().evaluate(DRAWINGS_JS)
+
+    def run_count(self) -> int:
+        return self.page.evaluate("() => window.__stRuns")
+
+    def wait_for_run_after(self, runs: int) -> None:
+        """Wait until a script run started after `runs` had been counted, and has finished."""
+        self.page.wait_for_function(_IDLE_JS, arg=runs)
+
+    def map_action(self, action: Callable[[], None]) -> bool:
+        """Do something on the map and wait for the rerun it causes, if it causes one.
+
+        st_folium sends its value (debounced by 250 ms) only when a returned object changed; each
+        send reruns the script. We wait until nothing is pending in the iframe, then, if a value
+        was sent, until that rerun has finished. Returns whether the page reran.
+        """
+        frame = self.map_frame()
+        runs, sent = self.run_count(), frame.evaluate(_SENT_JS)
+        action()
+        frame.wait_for_function(_NOTHING_PENDING_JS)
+        if frame.evaluate(_SENT_JS) == sent:
+            return False
+        self.wait_for_run_after(runs)
+        return True
+
+    def point_of(self, lon: float, lat: float) -> tuple[float, float]:
+        """Viewport pixel (for page.mouse) of a lon/lat on the map; fails if it is not in view."""
+        box = self.map_iframe().bounding_box()
+        assert box is not None
+        p = self.map_frame().evaluate(LATLNG_TO_POINT_JS, [lat, lon])
+        assert p["inside"], f"({lon}, {lat}) is not in the map view"
+        return box["x"] + p["x"], box["y"] + p["y"]
+
+    # -- the rest of the page --
+
+    def rerun(self, action: Callable[[], None]) -> None:
+        """Do something that reruns the script (a widget change) and wait until that run has finished."""
+        runs = self.run_count()
+        action()
+        self.wait_for_run_after(runs)
+
+    def pick(self, scope: Locator, label: str, typed: str, option: str) -> None:
+        """Type into a multiselect or selectbox inside `scope`, pick an option, wait for the rerun."""
+        box = scope.get_by_role("combobox", name=label, exact=True)
+        box.click()
+        box.press_sequentially(typed)
+        self.rerun(self.page.get_by_role("option", name=option, exact=True).click)
+        self.page.keyboard.press("Escape")  # a multiselect keeps its list open
+
+    def sidebar_pick(self, label: str, typed: str, option: str) -> None:
+        self.pick(self.page.get_by_test_id("stSidebar"), label, typed, option)
+
+    def tab(self, name: str) -> Locator:
+        self.page.get_by_role("tab", name=name, exact=True).click()
+        panel = self.page.get_by_role("tabpanel", name=name, exact=True)
+        expect(panel).to_be_visible()
+        return panel
+
+    def site_table(self) -> Locator:
+        """The site table's grid (st.dataframe draws on a canvas; the grid carries aria-rowcount)."""
+        return self.page.get_by_test_id("stDataFrame").first.locator("[role=grid][aria-rowcount]")
+
+    def expect_table_rows(self, rows: int) -> None:
+        expect(self.site_table()).to_have_attribute("aria-rowcount", str(rows + 1))  # + header row
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, browser: Browser, app_server: AppServer) -> Iterator[MapPage]:
+    app_server.assert_alive()
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context.add_init_script(_RUN_COUNTER_JS)
+    # Never let a request out: anything not local is recorded and aborted (so a test cannot hang
+    # on the network either); the teardown check then fails the test.
+    context.route(lambda url: not is_local(url), lambda route: route.abort("blockedbyclient"))
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    mp = MapPage(page, context, app_server)
+    context.on("request", lambda r: mp.requests.append(r.url))
+    page.on("websocket", lambda ws: mp.requests.append(ws.url))
+    page.on("pageerror", lambda e: mp.page_errors.append(str(e)))
+    context.on("response", lambda r: mp.http_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    request.node.stash[PAGE_KEY] = mp
+    yield mp
+    problems = mp.problems()
+    if problems:
+        _screenshot(request.node, page, "teardown")
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+# --- screenshots on failure ---------------------------------------------------------------------
+
+
+def _screenshot(item: pytest.Item, page: Page, when: str) -> Path | None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid)[-150:]
+    path = ARTIFACTS / f"{name}-{when}.png"
+    try:
+        page.screenshot(path=path, full_page=True, timeout=10_000)
+    except Error as exc:  # a crashed page cannot be captured; say so instead of hiding the failure
+        print(f"screenshot failed: {exc}", file=sys.stderr)
+        return None
+    return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call" and report.failed:
+        mp = item.stash.get(PAGE_KEY, None)
+        if mp is not None and not mp.page.is_closed():
+            path = _screenshot(item, mp.page, "failed")
+            if path is not None:
+                report.sections.append(("screenshot", str(path)))
+    return report

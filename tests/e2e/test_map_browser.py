@@ -1,0 +1,324 @@
+"""The map page in a real browser: markers, filters, popups, export, site check, language, URL state.
+
+Every expected number is computed here from the data with the same mapapp functions the page
+uses (filters, export, screening), never copied from a run of the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+from playwright.sync_api import expect
+
+from mapapp.catalog import INDICATORS_CSV, SOURCES
+from mapapp.export import export_collection, region_from_geometry, resolve_region
+from mapapp.filters import SiteFilter, matches, screen_sites
+from mapapp.i18n import t
+from mapapp.indicators import indicators_frame, validate_indicator_rows
+from mapapp.layers import load_layer
+from mapapp.paths import DATA_DIR
+from mapapp.records import split_list
+from mapapp.screening import check_point
+from mapapp.storage import read_csv_records
+
+if TYPE_CHECKING:
+    from conftest import MapPage
+
+pytestmark = pytest.mark.e2e
+
+COPPER_SITE = "yingtan_copper_scrap_base"
+GUIXI = "360681"
+YINGTAN = "360600"
+
+
+@pytest.fixture(scope="module")
+def sites() -> gpd.GeoDataFrame:
+    """All sites with their verdicts under the page's default rule."""
+    default = SiteFilter()
+    return screen_sites(load_layer("sites"), scope=default.scope, distance_m=default.distance_m)
+
+
+def shown(sites: gpd.GeoDataFrame, f: SiteFilter) -> gpd.GeoDataFrame:
+    return sites[matches(sites, f)]
+
+
+def located(frame: gpd.GeoDataFrame) -> int:
+    return int(frame.geometry.notna().sum())
+
+
+def layer_counts(collection: dict) -> Counter:
+    key = collection["metadata"]["layer_property"]
+    return Counter(f["properties"][key] for f in collection["features"])
+
+
+def site_ids(collection: dict) -> set[str]:
+    key = collection["metadata"]["layer_property"]
+    return {f["properties"]["id"] for f in collection["features"] if f["properties"][key] == "sites"}
+
+
+def read_export(path: Path, expected: dict) -> dict:
+    """Check a downloaded export with pyogrio and ogrinfo against the expected collection."""
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    assert "crs" not in collection, "RFC 7946 GeoJSON has no crs member"
+    assert "metadata" in collection
+    frame = pyogrio.read_dataframe(path)
+    assert len(frame) == len(expected["features"])
+    assert Counter(frame[expected["metadata"]["layer_property"]]) == layer_counts(expected)
+    if shutil.which("ogrinfo"):
+        info = subprocess.run(["ogrinfo", "-so", "-al", str(path)], capture_output=True, text=True, check=True).stdout
+        assert f"Feature Count: {len(expected['features'])}" in info, info
+    return collection
+
+
+def test_map_draws_every_mapped_site_and_the_boundaries(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    app.open()
+    app.expect_counts(len(sites), len(sites), located(sites))
+    assert app.marker_count() == app.counts()[2] == located(sites)
+    # Counties, prefectures, waters and zones are SVG paths: well over a hundred of them.
+    assert app.map_locator("path.leaflet-interactive").count() > 100
+    app.expect_table_rows(len(sites))
+    # The legend and the layer switcher are drawn as Leaflet controls.
+    expect(app.map_locator(".map-legend")).to_contain_text(t("legend_retrofit"))
+    expect(app.map_locator(".leaflet-control-layers")).to_have_count(1)
+
+
+def test_url_filter_changes_map_and_table(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    copper = shown(sites, SiteFilter(industries=("copper",)))
+    assert 0 < len(copper) < len(sites)
+    app.open("?industry=copper")
+    app.expect_counts(len(copper), len(sites), located(copper))
+    app.expect_table_rows(len(copper))
+    assert app.marker_count() == located(copper)
+
+    guixi = shown(sites, SiteFilter(county=GUIXI))
+    app.open(f"?county={GUIXI}")
+    app.expect_counts(len(guixi), len(sites), located(guixi))
+    app.expect_table_rows(len(guixi))
+    assert app.marker_count() == located(guixi)
+
+
+def test_sidebar_filter_changes_map_table_and_url(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    copper = shown(sites, SiteFilter(industries=("copper",)))
+    app.open()
+    app.expect_counts(len(sites), len(sites), located(sites))
+
+    app.sidebar_pick("产业", "铜", "铜")
+    app.expect_counts(len(copper), len(sites), located(copper))
+    app.expect_table_rows(len(copper))
+    app.wait_for_markers(located(copper))
+    # The view is in the address bar, and the link reproduces it.
+    expect(app.page).to_have_url(re.compile(r"[?&]industry=copper(&|$)"))
+    app.open(app.page.url.removeprefix(app.server.url))
+    app.expect_counts(len(copper), len(sites), located(copper))
+    app.expect_table_rows(len(copper))
+    assert app.marker_count() == located(copper)
+
+
+def _open_guixi_cluster(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    guixi = shown(sites, SiteFilter(county=GUIXI))
+    assert COPPER_SITE in set(guixi["id"])
+    assert guixi.geometry.nunique() == 1, "the test expects Guixi's sites to share one representative point"
+    app.open(f"?county={GUIXI}")
+    cluster = app.map_locator(".marker-cluster")
+    expect(cluster).to_have_count(1)
+    expect(cluster).to_have_text(str(len(guixi)))
+
+
+def test_click_on_site_opens_popup_with_indicators(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    site = sites.set_index("id").loc[COPPER_SITE]
+    records, _ = validate_indicator_rows(read_csv_records(DATA_DIR / SOURCES / INDICATORS_CSV))
+    indicators = indicators_frame(records)
+    linked = int(indicators["id"].isin(split_list(site["indicator_ids"])).sum())
+    assert linked >= 1
+
+    _open_guixi_cluster(app, sites)
+    # All of Guixi's sites share one point: a click on the cluster fans them out.
+    app.spiderfy(app.map_locator(".marker-cluster"))
+    expect(app.map_locator(".site-marker")).to_have_count(len(shown(sites, SiteFilter(county=GUIXI))))
+    assert app.tag_site_marker(COPPER_SITE) == 1
+
+    marker = app.map_locator(f'[data-test-site="{COPPER_SITE}"]')
+    assert not app.map_action(marker.click), "opening a popup must not rerun the page"
+    popup = app.map_locator(".leaflet-popup-content .site-popup")
+    expect(popup).to_be_visible()
+    expect(popup).to_have_attribute("data-site-id", COPPER_SITE)
+    assert app.open_popup_site() == COPPER_SITE
+    expect(popup).to_contain_text(site["name_zh"])
+    expect(popup.locator("table.site-indicators tr")).to_have_count(linked)
+    expect(popup.locator("table.site-indicators")).not_to_contain_text("—")
+
+
+def test_first_click_on_a_site_keeps_its_popup_open(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    """Regression: the page's first click on an object reruns it (st_folium's value leaves its default),
+    and the rerun used to redraw the site layer (folium.Popup's random html_<uuid> names made the
+    layer's script differ on every run), closing the popup that had just opened."""
+    _open_guixi_cluster(app, sites)
+    app.zoom_to_first_site()  # no click, so the click below is the page's first
+    app.count_site_layer_removals()
+    app.map_action(app.map_locator(".site-marker").first.click)  # returns once the rerun it caused has finished
+    assert app.site_layer_removals() == 0, "the rerun redrew the site layer"
+    assert app.open_popup_site() in set(sites["id"])
+
+
+def test_export_prefecture_geojson_reads_in_gdal(app: MapPage, sites: gpd.GeoDataFrame, tmp_path: Path,
+                                                prefectures: gpd.GeoDataFrame, counties: gpd.GeoDataFrame,
+                                                province: gpd.GeoDataFrame) -> None:
+    region = resolve_region(YINGTAN, prefectures=prefectures, counties=counties, province=province)
+    frames = {"sites": sites, "water_areas": load_layer("water_areas"), "counties": counties}
+    expected = export_collection(frames, region, clip=False)
+    # Independently of export.select: the sites the data places in Yingtan, and its counties.
+    in_yingtan = sites[(sites["prefecture_adcode"] == YINGTAN) & sites.geometry.notna()]
+    assert site_ids(expected) == set(in_yingtan["id"]) and len(in_yingtan) > 0
+    yingtan_counties = {f["properties"]["adcode"] for f in expected["features"] if f["properties"]["layer"] == "counties"}
+    assert yingtan_counties == set(counties.loc[counties["parent_adcode"] == YINGTAN, "adcode"])
+
+    app.open()
+    panel = app.tab("导出 GeoJSON")
+    app.rerun(panel.get_by_text("设区市", exact=True).click)  # the region radio
+    app.pick(panel, "设区市", "鹰潭", "鹰潭市 Yingtan")
+    layers = panel.get_by_test_id("stMultiSelect").filter(has_text="导出图层")
+    app.rerun(layers.get_by_role("button", name="Remove 五河干流（中心线）").click)
+    app.pick(panel, "导出图层", "县", "县（市、区）")
+    caption = panel.get_by_test_id("stCaptionContainer").filter(has_text="features")
+    expect(caption).to_contain_text(f"{len(expected['features'])} features")
+    expect(caption).to_contain_text(region.label)
+
+    with app.page.expect_download() as download:
+        panel.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    assert download.value.suggested_filename.endswith(".geojson")
+    path = tmp_path / "export.geojson"
+    download.value.save_as(path)
+    got = read_export(path, expected)
+    assert site_ids(got) == site_ids(expected)
+    assert layer_counts(got) == layer_counts(expected)
+    meta = got["metadata"]
+    assert meta["region"]["kind"] == "prefecture" and meta["region"]["adcode"] == YINGTAN
+    assert [layer["id"] for layer in meta["layers"]] == list(frames)
+    assert meta["clipped"] is False
+
+
+def test_export_drawn_rectangle(app: MapPage, sites: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    west, south, east, north = 116.9, 28.05, 117.5, 28.45  # around Guixi and Yingtan
+    app.open()
+    app.map_iframe().scroll_into_view_if_needed()
+    x0, y0 = app.point_of(west, north)
+    x1, y1 = app.point_of(east, south)
+    app.map_locator(".leaflet-draw-draw-rectangle").click()
+
+    def draw() -> None:
+        app.page.mouse.move(x0, y0)
+        app.page.mouse.down()
+        app.page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=4)
+        app.page.mouse.move(x1, y1, steps=4)
+        app.page.mouse.up()
+
+    assert app.map_action(draw), "a drawn shape must reach the page"
+    drawings = app.drawings()
+    assert len(drawings) == 1 and drawings[0]["geometry"]["type"] == "Polygon"
+    drawn = shapely.geometry.shape(drawings[0]["geometry"])
+    # The rectangle is where the mouse drew it (a pixel is ~0.005 degree at this zoom).
+    assert drawn.bounds == pytest.approx((west, south, east, north), abs=0.02)
+
+    region = region_from_geometry(drawings[0]["geometry"])
+    frames = {"sites": sites, "water_areas": load_layer("water_areas"), "river_lines": load_layer("river_lines")}
+    expected = export_collection(frames, region, clip=False)
+    assert site_ids(expected), "the rectangle should hold some sites"
+
+    panel = app.tab("导出 GeoJSON")
+    app.rerun(panel.get_by_text("地图上绘制的矩形或多边形", exact=True).click)
+    caption = panel.get_by_test_id("stCaptionContainer").filter(has_text="features")
+    expect(caption).to_contain_text(f"{len(expected['features'])} features")
+    expect(caption).to_contain_text(region.label)
+    with app.page.expect_download() as download:
+        panel.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    path = tmp_path / "drawn.geojson"
+    download.value.save_as(path)
+    got = read_export(path, expected)
+    assert got["metadata"]["region"]["kind"] == "drawn"
+    assert site_ids(got) == site_ids(expected)
+    box = shapely.box(*drawn.bounds)
+    for feature in got["features"]:
+        geom = shapely.geometry.shape(feature["geometry"])
+        if feature["properties"]["layer"] == "sites":
+            assert box.covers(geom), feature["properties"]["id"]
+        else:
+            assert box.intersects(geom), feature["properties"]
+
+
+def _verdict_text(lon: float, lat: float) -> str:
+    f = SiteFilter()
+    result = check_point(lon, lat, datum="wgs84", scope=f.scope, threshold_m=f.distance_m)
+    if result["error"]:
+        return f"{t('verdict_invalid')}: {result['error']}"
+    return t("result", verdict=t(f"verdict_{result['verdict']}"), water=result["nearest_water"],
+             distance=result["distance_m"], threshold=f.distance_m)
+
+
+def test_site_check_form_gives_verdicts(app: MapPage) -> None:
+    near_xin = _verdict_text(117.21, 28.29)
+    assert t("verdict_within") in near_xin and "信江" in near_xin
+    guangzhou = _verdict_text(113.26, 23.13)
+    assert "outside Jiangxi" in guangzhou
+
+    app.open()
+    panel = app.tab("选址核查")
+    result = panel.get_by_test_id("stAlertContentSuccess").get_by_test_id("stMarkdownContainer")
+    # Guangzhou first: the second answer then proves the typed values, not the form's defaults, were used.
+    for (lon, lat), text in (((113.26, 23.13), guangzhou), ((117.21, 28.29), near_xin)):
+        panel.get_by_role("spinbutton", name="经度").fill(str(lon))
+        panel.get_by_role("spinbutton", name="纬度").fill(str(lat))
+        panel.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+        expect(result).to_have_text(text)
+
+
+def test_map_click_checks_that_point(app: MapPage) -> None:
+    lon, lat = 113.9, 27.0  # Hunan, west of Jiangxi, inside the default view and off every layer
+    app.open()
+    app.map_iframe().scroll_into_view_if_needed()
+    x, y = app.point_of(lon, lat)
+    assert app.map_action(lambda: app.page.mouse.click(x, y)), "a map click must rerun the page"
+    # The answer appears under the map.
+    info = app.page.get_by_test_id("stMain").get_by_test_id("stAlertContentInfo")
+    expect(info).to_contain_text("→")
+    shown_lon, shown_lat = (float(v) for v in re.findall(r"-?\d+\.\d{5}", info.inner_text())[:2])
+    assert (shown_lon, shown_lat) == pytest.approx((lon, lat), abs=0.02)
+    expect(info).to_contain_text(_verdict_text(shown_lon, shown_lat))
+
+
+def test_english_page(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    app.open("?lang=en")
+    expect(app.page.get_by_role("heading", level=1)).to_have_text("Jiangxi Green Industry Map")
+    app.expect_counts(len(sites), len(sites), located(sites), lang="en")
+    assert app.marker_count() == located(sites)
+    expect(app.page.get_by_role("tab", name="Export GeoJSON")).to_be_visible()
+
+
+def test_guard_sees_requests_that_leave(app: MapPage) -> None:
+    """The guard is not vacuous: the OSM basemap (labelled "needs internet") asks the internet for tiles."""
+    with app.context.expect_event("request", predicate=lambda r: "openstreetmap" in r.url):
+        app.open("?basemap=osm")
+    external = app.external_requests()
+    assert external and all("tile.openstreetmap.org" in u for u in external), external
+    # They were recorded and aborted; this test allows them, so the teardown check passes.
+    app.requests[:] = [u for u in app.requests if u not in set(external)]
+
+
+def test_no_request_leaves_localhost(app: MapPage) -> None:
+    """The fixture checks every test; this one states it, and shows the recorder sees the map's assets."""
+    app.open("?industry=copper")
+    app.tab("数据与说明")
+    assert any("/app/static/vendor/leaflet@" in u for u in app.requests), "the vendored Leaflet was not requested"
+    assert any(u.startswith("ws://127.0.0.1") for u in app.requests), "the Streamlit websocket was not seen"
+    assert app.external_requests() == []
+    app.assert_clean()
