@@ -162,7 +162,7 @@ def clicked_point_ui(f: SiteFilter, clicked: dict | None, basemap: str, lang: st
         return
     datum = "gcj02" if basemap == "gaode" else "wgs84"
     result = check_point(clicked["lng"], clicked["lat"], datum=datum, scope=f.scope, threshold_m=f.distance_m)
-    st.info(f"📍 ({result['lon_wgs84']:.5f}, {result['lat_wgs84']:.5f}) → " + _verdict_text(result, lang, f.distance_m))
+    st.info(f"({result['lon_wgs84']:.5f}, {result['lat_wgs84']:.5f}) → " + _verdict_text(result, lang, f.distance_m))
 
 
 def check_ui(f: SiteFilter, lang: str) -> None:
@@ -173,7 +173,7 @@ def check_ui(f: SiteFilter, lang: str) -> None:
         datum = cols[2].selectbox(t("datum", lang), DATUMS, format_func=str.upper, key="check_datum")
         if st.form_submit_button(t("check_button", lang)):
             result = check_point(lon, lat, datum=datum, scope=f.scope, threshold_m=f.distance_m)
-            st.success(_verdict_text(result, lang, f.distance_m), icon="📍")
+            st.success(_verdict_text(result, lang, f.distance_m))
     upload = st.file_uploader(t("upload", lang), type=["csv", "txt", "xlsx", "geojson", "json", "gpkg", "zip"])
     if upload is not None:
         batch_check_ui(upload, f, lang)
