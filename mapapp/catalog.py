@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,8 +80,6 @@ def write_layers(catalog: Catalog, data_dir: Path = DATA_DIR) -> None:
 
 def stale_layers(catalog: Catalog, data_dir: Path = DATA_DIR) -> list[str]:
     """Layer files that differ from what the source tables give (edited by hand, or not rebuilt)."""
-    import json
-
     stale = []
     for rel, frame, digits in (
         (SITES_GEOJSON, catalog.sites, 6),

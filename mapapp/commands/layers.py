@@ -51,6 +51,7 @@ def _show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
+    width = max(map(len, info))
     for key, value in info.items():
-        print(f"{key:>15}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
+        print(f"{key:>{width}}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
     return 0
