@@ -10,7 +10,7 @@ import shapely
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mapapp import vocab
-from mapapp.records import RowError, split_list, validate_rows
+from mapapp.records import RowError, check_codes, split_list, validate_rows
 from mapapp.sites import UNKNOWN
 
 
@@ -30,10 +30,7 @@ class ClusterRecord(BaseModel):
     @field_validator("industries")
     @classmethod
     def _industries(cls, v: str) -> str:
-        for code in split_list(v):
-            if code not in vocab.INDUSTRIES:
-                raise ValueError(f"{code!r} is not an industry code")
-        return v
+        return check_codes(v, vocab.INDUSTRIES, "industry")
 
 
 def validate_cluster_rows(

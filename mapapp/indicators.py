@@ -9,7 +9,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mapapp import vocab
-from mapapp.records import RowError, split_list, validate_rows
+from mapapp.records import RowError, check_code, split_list, validate_rows
 
 # How units read in a popup or table: (Chinese, English).
 UNITS: dict[str, tuple[str, str]] = {
@@ -77,23 +77,17 @@ class IndicatorRecord(BaseModel):
     @field_validator("scope")
     @classmethod
     def _scope(cls, v: str) -> str:
-        if v not in SCOPES:
-            raise ValueError(f"{v!r} is not a scope; allowed: {', '.join(SCOPES)}")
-        return v
+        return check_code(v, SCOPES, "scope")
 
     @field_validator("direction")
     @classmethod
     def _direction(cls, v: str) -> str:
-        if v not in DIRECTIONS:
-            raise ValueError(f"{v!r} is not a direction; allowed: {', '.join(DIRECTIONS)}")
-        return v
+        return check_code(v, DIRECTIONS, "direction")
 
     @field_validator("document")
     @classmethod
     def _document(cls, v: str) -> str:
-        if v not in DOCUMENTS:
-            raise ValueError(f"{v!r} is not one of the plan documents")
-        return v
+        return check_code(v, DOCUMENTS, "plan document")
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorRecord:

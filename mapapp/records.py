@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -31,6 +31,18 @@ def split_list(value: Any) -> list[str]:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return []
     return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def check_code(value: str, allowed: Collection[str], what: str) -> str:
+    """`value` if it is one of `allowed`; else a ValueError naming the value and the choices."""
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not a {what}; allowed: {', '.join(allowed)}")
+    return value
+
+
+def check_codes(cell: str, allowed: Collection[str], what: str) -> str:
+    """A `;`-separated cell whose every code is allowed, normalised to `a;b`."""
+    return ";".join(check_code(code, allowed, what) for code in split_list(cell))
 
 
 def validation_errors(exc: ValidationError, row: int, data: dict[str, Any]) -> list[RowError]:

@@ -14,16 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from mapapp import vocab
 from mapapp.geo import JIANGXI_LCC
-from mapapp.records import RowError, split_list, validate_rows
+from mapapp.records import RowError, check_code, check_codes, validate_rows
 
 UNKNOWN = "unknown"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def _check_code(value: str, vocabulary: dict[str, tuple[str, str]], what: str) -> str:
-    if value not in vocabulary:
-        raise ValueError(f"{value!r} is not a {what}; allowed: {', '.join(vocabulary)}")
-    return value
 
 
 class SiteRecord(BaseModel):
@@ -53,30 +47,27 @@ class SiteRecord(BaseModel):
     @field_validator("kind")
     @classmethod
     def _kind(cls, v: str) -> str:
-        return _check_code(v, vocab.SITE_KINDS, "site kind")
+        return check_code(v, vocab.SITE_KINDS, "site kind")
 
     @field_validator("level")
     @classmethod
     def _level(cls, v: str) -> str:
-        return _check_code(v, vocab.LEVELS, "level")
+        return check_code(v, vocab.LEVELS, "level")
 
     @field_validator("circular_retrofit")
     @classmethod
     def _retrofit(cls, v: str) -> str:
-        return _check_code(v, vocab.RETROFIT_STATUSES, "circular-retrofit status")
+        return check_code(v, vocab.RETROFIT_STATUSES, "circular-retrofit status")
 
     @field_validator("green_park")
     @classmethod
     def _green(cls, v: str) -> str:
-        return _check_code(v, vocab.GREEN_PARK_STATUSES, "green-park status")
+        return check_code(v, vocab.GREEN_PARK_STATUSES, "green-park status")
 
     @field_validator("industries")
     @classmethod
     def _industries(cls, v: str) -> str:
-        codes = split_list(v)
-        for code in codes:
-            _check_code(code, vocab.INDUSTRIES, "industry")
-        return ";".join(codes)
+        return check_codes(v, vocab.INDUSTRIES, "industry")
 
     @field_validator("circular_retrofit_as_of", "green_park_as_of")
     @classmethod
