@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from mapapp import __version__
@@ -23,9 +25,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Exit 0 on success; 2 with one line on stderr for a user error (bad input, a file
+    that cannot be read or written); 3 for a bug, still one line, never a traceback; 130 on Ctrl-C; 141 on
+    a closed pipe."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            # GDAL's and numpy's notes on odd input: the affected rows carry their own messages.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled, not at interpreter exit
+        return code
     except MapAppError as exc:
-        print(f"mapapp: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"mapapp: error: {exc}", 2)
+    except BrokenPipeError:  # `mapapp layers list | head`: the reader left; nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports a killed pipeline
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"mapapp: error: {where}{exc.strerror or exc}", 2)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line the user can report, not a traceback
+        return _fail(f"mapapp: internal error: {type(exc).__name__}: {exc}; please report it", 3)
+
+
+def _fail(line: str, code: int) -> int:
+    print(" ".join(line.split()), file=sys.stderr)  # one line, whatever the message holds
+    return code

@@ -20,7 +20,8 @@ from pydantic import ValidationError
 
 from mapapp.records import RowError, validation_errors
 from mapapp.sites import SITE_FIELDS, SiteRecord
-from mapapp.storage import atomic_write
+from mapapp.storage import atomic_write_all
+from mapapp.tables import UNCOMPUTED_FORMULAS
 
 EDITABLE = tuple(f for f in SITE_FIELDS if f != "id")
 SOURCE_COLUMNS = ("source", "来源")
@@ -90,6 +91,8 @@ def plan_import(
 
     Row numbers are 1-based data rows of the update file (the header is not counted).
     `check_place` raises ValueError("column: message") if a record's prefecture/county do not resolve.
+    A row with an Excel formula saved without its value (read_table lists them in
+    `updates.attrs`) is rejected: its blank cell does not mean "unchanged".
     """
     today = today or datetime.now(UTC).date().isoformat()
     by_id = {row["id"]: dict(row) for row in current}
@@ -101,9 +104,14 @@ def plan_import(
         plan.rows = list(by_id.values())
         return plan
     seen: set[str] = set()
+    formulas = _formula_cells(updates)
     for number, values in enumerate(updates.itertuples(index=False), start=1):
         given = {c: _cell(v) for c, v in zip(columns, values)}
         site_id = given.get("id", "")
+        if number in formulas:
+            plan.errors.append(RowError(number, formulas[number], "", "the cell holds a formula without a computed "
+                                        "value: open and save the file in Excel or WPS, then import it again"))
+            continue
         if not any(given.values()):
             plan.errors.append(RowError(number, "", "", "empty row, skipped"))
             continue
@@ -143,6 +151,14 @@ def plan_import(
     return plan
 
 
+def _formula_cells(updates: pd.DataFrame) -> dict[int, str]:
+    """Row number -> the first column holding a formula saved without its value."""
+    cells: dict[int, str] = {}
+    for row, column in updates.attrs.get(UNCOMPUTED_FORMULAS, []):
+        cells.setdefault(row, str(column).strip())
+    return cells
+
+
 def csv_text(rows: list[dict[str, Any]], fieldnames: tuple[str, ...]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fieldnames), lineterminator="\n")
@@ -160,13 +176,10 @@ def audit_rows(plan: ImportPlan, *, import_file: str, time: str) -> list[dict[st
 
 
 def apply_import(plan: ImportPlan, *, sites_csv: Path, audit_csv: Path, import_file: str) -> None:
-    """Write the new sites table, then append to the audit log; each file is replaced atomically."""
+    """Write the new sites table and the longer audit log together: both or neither (OSError)."""
     if not plan.changes:
         return
     time = datetime.now(UTC).isoformat(timespec="seconds")
-    with atomic_write(sites_csv) as fh:
-        fh.write(csv_text(plan.rows, SITE_FIELDS))
     existing = audit_csv.read_text(encoding="utf-8") if audit_csv.is_file() else csv_text([], AUDIT_FIELDS)
     addition = csv_text(audit_rows(plan, import_file=import_file, time=time), AUDIT_FIELDS).split("\n", 1)[1]
-    with atomic_write(audit_csv) as fh:
-        fh.write(existing + addition)
+    atomic_write_all({sites_csv: csv_text(plan.rows, SITE_FIELDS), audit_csv: existing + addition})

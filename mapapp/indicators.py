@@ -31,16 +31,27 @@ UNITS: dict[str, tuple[str, str]] = {
 }
 
 
+# English readers count in thousands and millions, not in 万 (10^4) and 亿 (10^8): (factor, unit).
+_EN_SCALE = {"10k_t": (0.01, "Mt"), "10k_tce": (0.01, "Mtce"), "100m_t": (100.0, "Mt"),
+             "10k_t_per_day": (10.0, "kt/day"), "10k_m3_per_day": (10_000.0, "m³/day")}
+
+
 def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
-    """'-13.5 %（较基年变化）', '480 万吨标准煤', 'II 类': a target value as people write it."""
+    """'较基年下降13.5%', '480 万吨标准煤', 'II 类': a target value as people write it."""
     zh, en = UNITS.get(unit, (unit, unit))
     label = en if lang == "en" else zh
     if value is None or value != value:  # None or NaN: qualitative targets
         return label
     if unit == "water_quality_class":
         return f"{'I II III IV V'.split()[int(value) - 1]} {label}"
-    number = f"{value:+g}" if unit == "percent_change" else f"{value:g}"
-    return f"{number} {label}".strip()
+    if unit == "percent_change":
+        if lang == "en":
+            return f"{abs(value):g}% {'below' if value < 0 else 'above'} the base year"
+        return f"较基年{'下降' if value < 0 else '上升'}{abs(value):g}%"
+    if lang == "en" and unit in _EN_SCALE:
+        factor, label = _EN_SCALE[unit]
+        return f"{value * factor:,.4g} {label}"
+    return f"{value:g} {label}".strip()
 
 
 SCOPES = ("national", "province", "prefecture", "industry", "site")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 from mapapp._errors import DataFileError
 from mapapp.geo import JIANGXI_LCC, WGS84, geodesic_area_km2
 from mapapp.layers import get_spec, load_layer
+from mapapp.messages import Msg, msg
 from mapapp.storage import read_vector
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "Region",
     "ScreenResult",
     "Waters",
+    "invalid_geometry",
     "load_region",
     "load_waters",
     "restriction_zone",
@@ -309,7 +312,7 @@ class Waters:
 
     def __init__(self, frame: gpd.GeoDataFrame, *, scope: str, source: dict[str, Any] | None = None) -> None:
         if frame.empty:
-            raise DataFileError(f"no water features in scope {scope!r}")
+            raise DataFileError(msg("范围 {scope!r} 内没有水域要素", "no water features in scope {scope!r}", scope=scope))
         frame = frame if frame.crs is not None else frame.set_crs(WGS84)
         self.scope = scope
         self.frame = frame.to_crs(WGS84).reset_index(drop=True)
@@ -436,6 +439,7 @@ def load_waters(*, scope: str = "jiangxi", path: Path | None = None) -> Waters:
         label = "packaged (GSHHG 2.3.7: water_areas + river_lines)"
     else:
         frame, repaired = _read_vector(Path(path))
+        _check_user_waters(frame, Path(path).name)
         files = [{"file": str(path), "sha256": _file_sha256(Path(path))}]
         label = f"custom file {Path(path).name}" + (f" ({repaired} invalid geometries repaired)" if repaired else "")
     total = len(frame)
@@ -447,7 +451,9 @@ def load_waters(*, scope: str = "jiangxi", path: Path | None = None) -> Waters:
     digest = hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()
     source = {"label": label, "files": files, "selection": selection, "sha256": digest}
     if frame.empty:
-        raise DataFileError(f"no water features for scope {scope!r} in {label}: {selection}")
+        raise DataFileError(msg("{label} 中没有范围 {scope!r} 的水域要素：{selection}",
+                                "no water features for scope {scope!r} in {label}: {selection}",
+                                scope=scope, label=label, selection=selection))
     return Waters(frame, scope=scope, source=source)
 
 
@@ -460,14 +466,60 @@ def _read_vector(path: Path) -> tuple[gpd.GeoDataFrame, int]:
     return frame, int(bad.sum())
 
 
+# Jiangxi's water surface is about 10 % of the province; polygons covering more than this share are
+# administrative areas (counties, prefectures), not waters, and would put every site "within" at 0 m.
+MAX_WATER_SHARE = 0.25
+
+
+def _check_user_waters(frame: gpd.GeoDataFrame, name: str) -> None:
+    """Refuse a --waters file that cannot be a shoreline: points (the sites file?) or polygons
+    covering much of Jiangxi (the counties?)."""
+    geoms = np.asarray(frame.to_crs(JIANGXI_LCC).geometry.values, dtype=object)
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    parts, sub = shapely.get_parts(parts, return_index=True)  # collections, then their multi-parts
+    kinds = shapely.get_type_id(parts)
+    points = len(np.unique(owner[sub][kinds == 0]))  # features with a point in them
+    if points:
+        raise DataFileError(msg("水域文件 {name} 含有点要素（{n} 个）：岸线文件应为线或面（是否误选了场地文件？）",
+                                "{name}: the waters file has {n} point feature(s); a shoreline file holds lines "
+                                "or polygons (is this the sites file?)", name=name, n=points))
+    polygons = parts[kinds == 3]
+    province = _province_lcc()
+    # The polygons' own area bounds their area inside Jiangxi: the exact overlay only when it could matter.
+    if shapely.area(polygons).sum() <= MAX_WATER_SHARE * province.area:
+        return
+    inside = shapely.intersection(shapely.union_all(polygons), province).area
+    share = inside / province.area
+    if share > MAX_WATER_SHARE:
+        raise DataFileError(msg(
+            "水域文件 {name} 的面要素覆盖了江西省 {share:.0%} 的面积（{km2:,.0f} 平方公里），而全省水面约占 10%："
+            "这像是行政区划（如县界），不是水域",
+            "{name}: its polygons cover {share:.0%} of Jiangxi ({km2:,.0f} km²), but water is about 10% of the "
+            "province; this looks like administrative areas (counties?), not waters", name=name, share=share,
+            km2=inside / 1e6))
+
+
+@cache
+def _province_wgs84() -> BaseGeometry:
+    return shapely.union_all(load_layer("province").geometry.values)
+
+
+@cache
+def _province_lcc() -> BaseGeometry:
+    return shapely.transform(_province_wgs84(), _lcc_xy, interleaved=False)
+
+
 # --- the study region ---------------------------------------------------------------------------
 
 
 class Region:
     """The area sites must lie in (Jiangxi), with a tolerance for the boundary's accuracy."""
 
-    def __init__(self, name: str, geometry: BaseGeometry, *, tolerance_m: float = 500.0) -> None:
+    def __init__(self, name: str, geometry: BaseGeometry, *, tolerance_m: float = 500.0, name_zh: str | None = None,
+                 boundary_zh: str = "边界") -> None:
         self.name = name
+        self.name_zh = name_zh or name
+        self.boundary_zh = boundary_zh
         self.geometry = geometry  # WGS 84
         self.tolerance_m = tolerance_m
         metric = shapely.transform(geometry, _lcc_xy, interleaved=False)
@@ -484,8 +536,8 @@ class Region:
         return ~shapely.intersects(self._buffered, geoms_metric)
 
     def distance_message(self, lon: _F, lat: _F) -> NDArray[np.object_]:
-        """'outside Jiangxi (x km from the boundary)' per point (ground distance; approximate only
-        for points hundreds of km away, where the Jiangxi projection stretches)."""
+        """'outside Jiangxi (x km from the boundary)' per point, as a Msg (ground distance; approximate
+        only for points hundreds of km away, where the Jiangxi projection stretches)."""
         lon = np.asarray(lon, dtype=np.float64)
         lat = np.asarray(lat, dtype=np.float64)
         km = np.full(len(lon), np.nan)
@@ -494,8 +546,13 @@ class Region:
             x, y = _TO_LCC.transform(lon[ok], lat[ok])
             _, _, qx, qy = self._boundary.nearest_xy(x, y)
             km[ok] = _ground(x, y, qx, qy) / 1000.0
-        return np.array([f"outside {self.name} ({_km(v)} from the boundary)" if np.isfinite(v) else
-                         f"outside {self.name} (hundreds of km away)" for v in km], dtype=object)
+        names = {"name": self.name, "zh": self.name_zh, "edge": self.boundary_zh}
+        out = np.full(len(km), None, dtype=object)
+        for i, v in enumerate(km):
+            out[i] = (msg("在{zh}外（距{edge} {km_zh}）", "outside {name} ({km} from the boundary)", km=_km(v),
+                          km_zh=_km(v).replace("km", "公里"), **names) if np.isfinite(v) else
+                      msg("在{zh}外（相距数百公里）", "outside {name} (hundreds of km away)", **names))
+        return out
 
 
 def _in_measure_box(lon: _F, lat: _F) -> NDArray[np.bool_]:
@@ -513,8 +570,7 @@ def _lcc_xy(x: _F, y: _F) -> tuple[_F, _F]:
 
 def load_region(*, tolerance_m: float = 500.0) -> Region:
     """Jiangxi from the packaged province layer (WGS 84)."""
-    province = load_layer("province")
-    return Region("Jiangxi", shapely.union_all(province.geometry.values), tolerance_m=tolerance_m)
+    return Region("Jiangxi", _province_wgs84(), tolerance_m=tolerance_m, name_zh="江西省", boundary_zh="省界")
 
 
 # --- verdicts and screening ---------------------------------------------------------------------
@@ -593,7 +649,8 @@ def _uncertainty(values: Any, errors: NDArray[np.object_]) -> _F:
     bad = (~blank & ~np.isfinite(u)) | (u < 0)
     for i in np.nonzero(bad & _unset(errors))[0]:
         value = raw.iloc[i]
-        errors[i] = f"uncertainty_m must be a number >= 0, got {value.item() if isinstance(value, np.generic) else value!r}"
+        errors[i] = msg("uncertainty_m 须为不小于 0 的数字（现为 {value!r}）", "uncertainty_m must be a number >= 0, got {value!r}",
+                        value=value.item() if isinstance(value, np.generic) else value)
     return np.where(np.isfinite(u) & (u >= 0), u, 0.0)
 
 
@@ -621,7 +678,8 @@ def screen_lonlat(
     ok = _unset(errors)
     bad_range = ok & ~((np.abs(lon) <= 180) & (np.abs(lat) <= 90))
     for i in np.nonzero(bad_range)[0]:
-        errors[i] = f"coordinates out of range (lon={lon[i]:g}, lat={lat[i]:g})"
+        errors[i] = msg("坐标超出范围（经度 {lon:g}，纬度 {lat:g}）", "coordinates out of range (lon={lon:g}, lat={lat:g})",
+                        lon=lon[i], lat=lat[i])
     ok &= ~bad_range
     far = ok & ~_in_measure_box(lon, lat)
     if far.any():
@@ -649,8 +707,42 @@ def screen_lonlat(
     return ScreenResult(distance, water, verdict_codes(distance, threshold, u), errors)
 
 
-_FAR_MESSAGE = (f"too far from Jiangxi to measure (distances are measured within lon {MEASURE_BOX[0]}-{MEASURE_BOX[2]}, "
-                f"lat {MEASURE_BOX[1]}-{MEASURE_BOX[3]})")
+_FAR_MESSAGE = msg("离江西太远，无法测距（只在经度 {w}–{e}、纬度 {s}–{n} 范围内测距）",
+                   "too far from Jiangxi to measure (distances are measured within lon {w}-{e}, lat {s}-{n})",
+                   w=MEASURE_BOX[0], e=MEASURE_BOX[2], s=MEASURE_BOX[1], n=MEASURE_BOX[3])
+_CENTROID_NOTE = msg("（按场地形心）", " (site centroid)")
+
+
+def _centroid_message(region: Region, geom: BaseGeometry) -> Msg:
+    c = shapely.centroid(geom)
+    return region.distance_message(np.array([c.x]), np.array([c.y]))[0] + _CENTROID_NOTE
+
+
+# GEOS's reasons for refusing a geometry, as a Chinese reader would say them (the rest stay in English).
+_GEOS_REASONS_ZH = {
+    "Points of LinearRing do not form a closed linestring": "多边形的环没有闭合（首尾点不同）",
+    "Ring Self-intersection": "环自相交",
+    "Self-intersection": "自相交",
+    "Too few points in geometry component": "组成部分的点太少",
+    "Invalid number of points in LinearRing": "环的点数不足",
+    "Hole lies outside shell": "内环在外环之外",
+    "Nested shells": "外环相互嵌套",
+    "Interior is disconnected": "内部不连通",
+    "Unknown geometry type": "几何类型未知",
+    "malformed GeoJSON geometry": "GeoJSON 几何格式错误",
+    "a coordinate is infinite or NaN": "有坐标为无穷大或非数字",
+}
+
+
+def invalid_geometry(reason: str) -> Msg:
+    """'invalid geometry: <reason>' for a GEOS reason or exception text (class names dropped)."""
+    reason = re.sub(r"^\w*(?:Exception|Error): ", "", " ".join(str(reason).split())).rstrip("!")
+    reason = re.sub(r"^Error parsing JSON: '\[json\.exception\.[\w.]+\] (.*)'$", r"malformed GeoJSON geometry: \1",
+                    reason)
+    # Translated only where nothing but a location ("[x y]") or a detail (": ...") follows the known text.
+    zh = next((zh + reason[len(en):] for en, zh in _GEOS_REASONS_ZH.items()
+               if reason.startswith(en) and reason[len(en):][:1] in ("", "[", ":")), reason)
+    return msg("几何图形无效：{zh}", "invalid geometry: {en}", zh=zh, en=reason)
 
 
 def _screen_geoms(geoms: NDArray[np.object_], waters: Waters, region: Region | None,
@@ -663,9 +755,7 @@ def _screen_geoms(geoms: NDArray[np.object_], waters: Waters, region: Region | N
     west, south, east, north = shapely.bounds(geoms).T
     far = ok & ~(_in_measure_box(west, south) & _in_measure_box(east, north))
     for i in np.nonzero(far)[0]:
-        c = shapely.centroid(geoms[i])
-        errors[i] = (f"{region.distance_message(np.array([c.x]), np.array([c.y]))[0]} (site centroid)"
-                     if region is not None else _FAR_MESSAGE)
+        errors[i] = _centroid_message(region, geoms[i]) if region is not None else _FAR_MESSAGE
     ok &= ~far
     metric = np.full(n, None, dtype=object)
     metric[ok] = shapely.transform(geoms[ok], _lcc_xy, interleaved=False)
@@ -673,8 +763,7 @@ def _screen_geoms(geoms: NDArray[np.object_], waters: Waters, region: Region | N
         out = ok.copy()
         out[ok] = region.outside_geoms(metric[ok])
         for i in np.nonzero(out)[0]:
-            c = shapely.centroid(geoms[i])
-            errors[i] = f"{region.distance_message(np.array([c.x]), np.array([c.y]))[0]} (site centroid)"
+            errors[i] = _centroid_message(region, geoms[i])
         ok &= ~out
     sel = np.nonzero(ok)[0]
     if sel.size:
@@ -701,10 +790,11 @@ def screen_geometries(
     n = len(geoms)
     errors = np.full(n, None, dtype=object) if errors is None else np.array(errors, dtype=object)
     missing = _unset(errors) & (shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    errors[missing] = "missing geometry"
+    for i in np.nonzero(missing)[0]:
+        errors[i] = msg("缺少几何图形", "missing geometry")
     invalid = _unset(errors) & ~shapely.is_valid(geoms)
     for i in np.nonzero(invalid)[0]:
-        errors[i] = f"invalid geometry: {shapely.is_valid_reason(geoms[i])}"
+        errors[i] = invalid_geometry(shapely.is_valid_reason(geoms[i]))
     u = _uncertainty(uncertainty_m, errors)
     is_point = (shapely.get_type_id(geoms) == 0) & _unset(errors)
     distance = np.full(n, np.nan)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -17,6 +18,7 @@ import shapely
 from shapely.geometry import mapping
 
 from mapapp._errors import DataFileError
+from mapapp.messages import msg
 
 
 @contextmanager
@@ -26,11 +28,7 @@ def atomic_write(path: Path, mode: str = "w", encoding: str | None = "utf-8") ->
     A crash or exception mid-write leaves the old file untouched: the rename is atomic on POSIX.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None) as fh:
             yield fh
@@ -40,6 +38,55 @@ def atomic_write(path: Path, mode: str = "w", encoding: str | None = "utf-8") ->
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file in `path`'s folder (created if missing), with ordinary permissions."""
+    if path.is_dir():  # os.replace would fail only after all the work: say so now
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
+    return fd, tmp
+
+
+def atomic_write_all(texts: Mapping[Path, str]) -> None:
+    """Replace several UTF-8 text files together: every one is written to a temporary file first, so
+    a failure (a read-only folder, a full disk) changes none of them; only the renames remain.
+
+    OSError names the target file, never a temporary one.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in texts.items():
+            try:
+                fd, tmp = _temp_beside(Path(path))
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
+            staged.append((tmp, Path(path)))
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+
+
+def check_writable(paths: Iterable[Path]) -> None:
+    """Raise OSError for the first file that could not be replaced: a folder in its place, or a folder
+    this process may not write (checked before anything is written)."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+        folder = next(p for p in path.parents if p.exists())
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "the folder is not writable", str(path))
 
 
 def _round_coords(obj: Any, ndigits: int) -> Any:
@@ -101,15 +148,21 @@ def write_geojson(
         fh.write("\n")
 
 
+_WHAT_ZH = {"vector file": "矢量文件", "waters file": "水域文件", "GeoJSON file": "GeoJSON 文件"}
+
+
 def read_vector(path: Path, *, what: str = "vector file") -> gpd.GeoDataFrame:
     """Read any vector file GDAL knows; no CRS means WGS 84. Clear errors for missing or corrupt files."""
     path = Path(path)
+    names = {"name": path.name, "what": what, "what_zh": _WHAT_ZH.get(what, what)}
     if not path.is_file():
-        raise DataFileError(f"{path}: {what} not found")
+        raise DataFileError(msg("找不到{what_zh} {name}", "{name}: {what} not found", **names))
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several types for corrupt files
-        raise DataFileError(f"{path}: cannot be read as a {what} ({exc})") from exc
+        reason = " ".join(str(exc).replace(str(path), path.name).split())
+        raise DataFileError(msg("{name} 无法作为{what_zh}读取（{reason}）", "{name}: cannot be read as a {what} ({reason})",
+                                reason=reason, **names)) from exc
     return gdf if gdf.crs is not None else gdf.set_crs(4326)
 
 

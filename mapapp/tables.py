@@ -5,13 +5,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any, Self
@@ -26,18 +28,23 @@ import pyogrio
 import shapely
 from numpy.typing import NDArray
 from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
 
 from mapapp._errors import InputFileError
 from mapapp.geo import JIANGXI_BBOX, WGS84
+from mapapp.messages import Msg, join, msg
+from mapapp.screening import invalid_geometry
 from mapapp.storage import atomic_write, geojson_dict
 
 __all__ = [
     "LAT_NAMES",
     "LON_NAMES",
+    "UNCOMPUTED_FORMULAS",
     "Chunk",
     "CsvSink",
     "GeoJsonSink",
     "InputSource",
+    "Sheet",
     "detect_encoding",
     "find_coordinate_columns",
     "iter_chunks",
@@ -56,10 +63,27 @@ LAT_NAMES = ("latitude", "lat", "纬度", "北纬", "y")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp", ".fgb")
+GEOJSON_SUFFIXES = (".geojson", ".json")
+
+# read_table's frame.attrs key: [(1-based data row, column)] of Excel formulas saved without a value.
+UNCOMPUTED_FORMULAS = "uncomputed_formulas"
 
 # Jiangxi's box with a margin, for telling a swapped lon/lat pair from a merely distant point.
 _SWAP_MARGIN = 1.0
 _SAMPLE_BYTES = 1 << 16
+# Python's csv refuses fields over 128 KiB by default; a WKT column can hold megabytes.
+_MAX_FIELD_CHARS = (1 << 31) - 1
+
+
+@dataclass
+class Sheet:
+    """An Excel sheet to read: its header, and where each of its columns goes in the source's columns."""
+
+    name: str
+    header: list[str]  # the names as written (blank ones named column_N)
+    columns: list[str]  # the same, repeats renamed
+    rows: int | None = None
+    positions: list[int | None] = field(default_factory=list)
 
 
 @dataclass
@@ -76,18 +100,29 @@ class InputSource:
     rows: int | None = None  # when known before reading (vector, Excel)
     rows_estimate: int | None = None  # CSV: from the file size and the first lines, for progress only
     crs: str | None = None
+    # For the user, beside the per-row errors: renamed duplicate columns, sheets read or skipped,
+    # formulas without values. Reading may add to it.
+    warnings: list[Msg] = field(default_factory=list)
+    sheets: list[Sheet] = field(default_factory=list)  # Excel: the sheets read, in order
+    reader: str = "gdal"  # vector: "gdal", or "json" for a GeoJSON file read feature by feature
 
-    def describe(self) -> str:
-        parts = [self.kind.upper() if self.kind == "csv" else self.kind]
+    def describe(self) -> Msg:
+        """What was read and how, e.g. 'CSV, gbk, coordinates from columns '经度'/'纬度'' (bilingual)."""
+        parts: list[Msg | str] = [self.kind.upper() if self.kind == "csv" else self.kind]
         if self.encoding:
             parts.append(self.encoding)
         if self.delimiter and self.delimiter != ",":
-            parts.append(f"delimiter {self.delimiter!r}")
+            parts.append(msg("分隔符 {d!r}", "delimiter {d!r}", d=self.delimiter))
+        if len(self.sheets) > 1:
+            parts.append(msg("工作表 {s}", "sheets {s}", s=", ".join(repr(s.name) for s in self.sheets)))
         if self.lon_col:
-            parts.append(f"coordinates from columns {self.lon_col!r}/{self.lat_col!r}")
+            parts.append(msg("经纬度取自 {lon!r}/{lat!r} 列", "coordinates from columns {lon!r}/{lat!r}",
+                             lon=self.lon_col, lat=self.lat_col))
         if self.crs:
-            parts.append(f"CRS {self.crs}")
-        return ", ".join(parts)
+            parts.append(msg("坐标参照系 {crs}", "CRS {crs}", crs=self.crs))
+        if self.reader == "json":
+            parts.append(msg("逐个要素读取", "read feature by feature"))
+        return join(parts, "，", ", ")
 
 
 @dataclass
@@ -105,6 +140,20 @@ class Chunk:
         return self.table.num_rows
 
 
+class _ReadOn(Exception):
+    """The fast reader cannot go on: the careful one takes over from the first row not handed out."""
+
+
+def _file_error(path: Path, zh: str, en: str, **values: object) -> InputFileError:
+    """An InputFileError that names the file by its base name only (no server paths)."""
+    return InputFileError(msg("{file}：" + zh, "{file}: " + en, file=Path(path).name, **values))
+
+
+def _reason(exc: BaseException, path: Path) -> str:
+    """An exception's text on one line, with the file's full path shortened to its name."""
+    return " ".join(str(exc).replace(str(path), Path(path).name).split())
+
+
 # --- opening ------------------------------------------------------------------------------------
 
 
@@ -117,11 +166,11 @@ def open_input(
     """
     path = Path(path)
     if not path.exists():
-        raise InputFileError(f"{path}: file not found")
+        raise _file_error(path, "找不到文件", "file not found")
     if path.is_dir():
-        raise InputFileError(f"{path}: is a directory, not a file")
+        raise _file_error(path, "这是一个文件夹，不是文件", "is a directory, not a file")
     if path.stat().st_size == 0:
-        raise InputFileError(f"{path}: file is empty")
+        raise _file_error(path, "文件是空的", "file is empty")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         source = _open_excel(path)
@@ -130,15 +179,18 @@ def open_input(
     elif suffix in CSV_SUFFIXES or suffix == "":
         source = _open_csv(path)
     elif suffix == ".xls":
-        raise InputFileError(f"{path}: old .xls workbooks are not supported; save it as .xlsx or CSV")
+        raise _file_error(path, "不支持旧版 .xls 工作簿，请另存为 .xlsx 或 CSV",
+                          "old .xls workbooks are not supported; save it as .xlsx or CSV")
     else:
-        raise InputFileError(
-            f"{path}: unknown file type {suffix!r}; expected CSV ({', '.join(CSV_SUFFIXES)}), Excel (.xlsx), "
-            f"or a vector file ({', '.join(VECTOR_SUFFIXES)})"
-        )
+        raise _file_error(
+            path, "无法识别的文件类型 {suffix!r}；应为 CSV、Excel（.xlsx）或矢量文件（{vector}）",
+            "unknown file type {suffix!r}; expected CSV ({csv}), Excel (.xlsx), or a vector file ({vector})",
+            suffix=suffix, csv=", ".join(CSV_SUFFIXES), vector=", ".join(VECTOR_SUFFIXES))
     if coordinates and (source.kind != "vector" or lon_col or lat_col):
         source.lon_col, source.lat_col = find_coordinate_columns(source.columns, lon_col=lon_col, lat_col=lat_col,
-                                                                 origin=str(path))
+                                                                 origin=path.name)
+    if source.kind == "excel":
+        _choose_sheets(source)
     return source
 
 
@@ -154,11 +206,14 @@ def find_coordinate_columns(
 ) -> tuple[str, str]:
     """The longitude and latitude column names, by explicit choice or by common names."""
     found = []
-    for given, names, what, flag in ((lon_col, LON_NAMES, "longitude", "--lon-col"),
-                                     (lat_col, LAT_NAMES, "latitude", "--lat-col")):
+    shown = {"columns": list(columns), "columns_zh": "、".join(map(str, columns))}
+    for given, names, what, what_zh, flag in ((lon_col, LON_NAMES, "longitude", "经度", "--lon-col"),
+                                              (lat_col, LAT_NAMES, "latitude", "纬度", "--lat-col")):
         if given is not None:
             if given not in columns:
-                raise InputFileError(f"{origin}: no column {given!r} (given by {flag}); columns are {list(columns)}")
+                raise InputFileError(msg("{origin}：没有“{given}”列；现有列：{columns_zh}",
+                                         "{origin}: no column {given!r} (given by {flag}); columns are {columns}",
+                                         origin=origin, given=given, flag=flag, **shown))
             found.append(given)
             continue
         normalised = {}
@@ -166,46 +221,68 @@ def find_coordinate_columns(
             normalised.setdefault(_normalise_name(col), col)
         match = next((normalised[n] for n in names if n in normalised), None)
         if match is None:
-            raise InputFileError(
-                f"{origin}: no {what} column found; looked for {'/'.join(names)} (any case); "
-                f"columns are {list(columns)}; name it with {flag}"
-            )
+            raise InputFileError(msg(
+                "{origin}：找不到{what_zh}列（查找了 {names}，不分大小写）；现有列：{columns_zh}",
+                "{origin}: no {what} column found; looked for {names} (any case); columns are {columns}; "
+                "name it with {flag}", origin=origin, what=what, what_zh=what_zh, names="/".join(names), flag=flag,
+                **shown))
         found.append(match)
     if found[0] == found[1]:
-        raise InputFileError(f"{origin}: the same column {found[0]!r} was chosen for longitude and latitude")
+        raise InputFileError(msg("{origin}：经度和纬度选了同一列“{col}”",
+                                 "{origin}: the same column {col!r} was chosen for longitude and latitude",
+                                 origin=origin, col=found[0]))
     return found[0], found[1]
 
 
 def detect_encoding(path: Path) -> str:
-    """'utf-8' (with or without BOM), 'utf-16' (with BOM) or 'gb18030' (GBK's superset).
+    """'utf-8' (with or without BOM), 'utf-16' (with BOM), 'utf-16-le'/'utf-16-be' (without) or 'gb18030'.
 
     The whole file is checked as UTF-8 incrementally (fast, bounded memory), because a GBK file
     can look like UTF-8 for its first megabytes when its early rows are plain ASCII.
     """
     with open(path, "rb") as fh:
-        head = fh.read(4)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        offset = 0
-        try:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                decoder.decode(block)
-                offset += len(block)
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("gb18030")()
-        try:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-            return "gb18030"
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"{path}: text is neither UTF-8 nor GBK/GB18030 ({exc.reason})") from None
+        head = fh.read(4096)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    utf16 = _utf16_without_bom(head)
+    reason = ""
+    for encoding in [utf16] if utf16 else ["utf-8", "gb18030"]:
+        reason = _decode_error(_blocks(path), encoding)
+        if not reason:
+            return encoding
+    raise _file_error(path, "文本既不是 UTF-8 也不是 GBK/GB18030 编码（{reason}）",
+                      "text is neither UTF-8 nor GBK/GB18030 ({reason})", reason=reason)
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when about every other byte is NUL, as in UTF-16 text of digits and commas.
+
+    UTF-8 and GBK text never holds NUL bytes; UTF-16 written without a BOM (some exporters) does.
+    """
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    if odd > 0.3 * pairs and even < odd / 4:
+        return "utf-16-le"
+    if even > 0.3 * pairs and odd < even / 4:
+        return "utf-16-be"
+    return None
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        yield from iter(lambda: fh.read(1 << 20), b"")
+
+
+def _decode_error(blocks: Iterable[bytes], encoding: str) -> str:
+    """Why the bytes are not text in `encoding` ("" when they are), decoding incrementally."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for block in blocks:
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return exc.reason
+    return ""
 
 
 def _first_record(path: Path, encoding: str) -> str:
@@ -225,50 +302,319 @@ def _open_csv(path: Path) -> InputSource:
     encoding = detect_encoding(path)
     sample = _first_record(path, encoding)
     if not sample.strip():
-        raise InputFileError(f"{path}: file has no text")
+        raise _file_error(path, "文件中没有文字", "file has no text")
     delimiter = _sniff_delimiter(sample)
-    header = next(csv.reader(io.StringIO(sample), delimiter=delimiter), [])
-    columns = list(header)  # as Arrow will see them: not stripped
-    if not any(c.strip() for c in columns):
-        raise InputFileError(f"{path}: the first line (the header) is blank")
-    lines = sample.count("\n")
+    # newline="": \n, \r\n and old Mac/Excel \r all end the header, as they do for Arrow.
+    header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), [])
+    if not any(c.strip() for c in header):
+        raise _file_error(path, "第一行（表头）是空的", "the first line (the header) is blank")
+    columns = _unique_names(header)  # as Arrow will see them (not stripped), repeats renamed
+    lines = len(sample.splitlines())
     estimate = int(path.stat().st_size / (len(sample.encode(encoding, "replace")) / lines)) - 1 if lines > 1 else None
-    return InputSource(path, "csv", columns, encoding=encoding, delimiter=delimiter, rows_estimate=estimate)
+    return InputSource(path, "csv", columns, encoding=encoding, delimiter=delimiter, rows_estimate=estimate,
+                       warnings=_renamed_warnings(header, columns))
 
 
-def _open_excel(path: Path) -> InputSource:
-    header, rows = _excel_header(path)
-    return InputSource(path, "excel", header, rows=rows)
+def _unique_names(columns: Sequence[str]) -> list[str]:
+    """Column names with repeats renamed 'name.1', 'name.2', ...: the first keeps its name."""
+    taken: set[str] = set()
+    out = []
+    for col in columns:
+        name, n = col, 0
+        while name in taken:
+            n += 1
+            name = f"{col}.{n}"
+        taken.add(name)
+        out.append(name)
+    return out
 
 
-def _excel_header(path: Path) -> tuple[list[str], int | None]:
+def _renamed_warnings(header: Sequence[str], columns: Sequence[str]) -> list[Msg]:
+    return [msg("列名“{old}”重复：使用第一列，这一列保留为“{new}”",
+                "column {old!r} appears more than once: the first is the one used, this one is kept as {new!r}",
+                old=old, new=new) for old, new in zip(header, columns) if old != new]
+
+
+# --- Excel --------------------------------------------------------------------------------------
+
+
+def _load_workbook(path: Path, *, data_only: bool = True) -> Any:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises several types for damaged workbooks
-        raise InputFileError(f"{path}: cannot be read as an Excel workbook ({exc})") from exc
+        raise _file_error(path, "无法作为 Excel 工作簿读取（{reason}）", "cannot be read as an Excel workbook ({reason})",
+                          reason=_reason(exc, path)) from exc
+
+
+def _open_excel(path: Path) -> InputSource:
+    book = _load_workbook(path)
     try:
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            if any(v is not None and str(v).strip() for v in row):
-                names = [_cell_text(v).strip() or f"column_{i + 1}" for i, v in enumerate(row)]
-                return names, (sheet.max_row - 1 if sheet.max_row else None)
-        raise InputFileError(f"{path}: the first sheet is empty")
+        sheets = [s for s in map(_sheet_header, book.worksheets) if s is not None]
     finally:
         book.close()
+    if not sheets:
+        raise _file_error(path, "工作簿的每个工作表都是空的", "the workbook is empty (every sheet is blank)")
+    first = sheets[0]
+    return InputSource(path, "excel", first.columns, rows=first.rows, sheets=sheets,
+                       warnings=_renamed_warnings(first.header, first.columns))
+
+
+def _sheet_header(sheet: Any) -> Sheet | None:
+    """The sheet's header (its first non-blank row), or None when the sheet is blank."""
+    for row in sheet.iter_rows(values_only=True):
+        if _has_text(row):
+            names = [_cell_text(v).strip() or f"column_{i + 1}" for i, v in enumerate(row)]
+            return Sheet(sheet.title, names, _unique_names(names), sheet.max_row - 1 if sheet.max_row else None)
+    return None
+
+
+def _has_text(row: Sequence[Any]) -> bool:
+    return any(v is not None and str(v).strip() for v in row)
+
+
+def _choose_sheets(source: InputSource) -> None:
+    """Keep the first sheet, and each other sheet whose rows fit its columns; say which were skipped."""
+    first, *others = source.sheets
+    first.positions = list(range(len(first.columns)))
+    kept = [first]
+    for sheet in others:
+        why = _sheet_misfit(source, sheet)
+        if why is None:
+            sheet.positions = [source.columns.index(c) if c in source.columns else None for c in sheet.columns]
+            kept.append(sheet)
+        else:
+            source.warnings.append(msg("未读取工作表“{sheet}”：{why_zh}", "sheet {sheet!r} was not read: {why}",
+                                       sheet=sheet.name, why=why, why_zh=why.zh))
+    if len(kept) > 1:
+        source.warnings.append(msg("也读取了工作表 {names}，其行接在“{first}”之后编号",
+                                   "also read sheet(s) {names}; their rows are numbered after those of {first!r}",
+                                   names=", ".join(repr(s.name) for s in kept[1:]), first=first.name))
+    source.sheets = kept
+    counts = [s.rows for s in kept]
+    source.rows = sum(c for c in counts if c is not None) if None not in counts else None
+
+
+def _sheet_misfit(source: InputSource, sheet: Sheet) -> Msg | None:
+    """Why a further sheet's rows cannot go under the first sheet's columns (None when they can).
+
+    A sheet with the same header fits; so does one with the coordinate columns whose named
+    columns all exist in the first sheet (in any order). Blank-headed columns are not compared.
+    """
+    if sheet.columns == source.columns:
+        return None
+    coords = [c for c in (source.lon_col, source.lat_col) if c]
+    if not coords:
+        return msg("表头与第一个工作表不同", "its header differs from the first sheet's")
+    missing = [c for c in coords if c not in sheet.columns]
+    if missing:
+        return msg("没有坐标列 {cols}", "it lacks the coordinate column(s) {cols}", cols=", ".join(map(repr, missing)))
+    extra = [c for c in sheet.columns if c not in source.columns and not re.fullmatch(r"column_\d+", c)]
+    if extra:
+        return msg("有第一个工作表没有的列 {cols}", "it has columns the first sheet lacks: {cols}",
+                   cols=", ".join(map(repr, extra)))
+    return None
+
+
+def _excel_tables(source: InputSource, chunk_rows: int) -> Iterator[tuple[pa.Table, list[list[str]]]]:
+    """The chosen sheets' rows under the first sheet's columns, with the columns of each row that
+    hold a formula saved without its value (openpyxl's data_only mode reads those as blank)."""
+    rows: list[list[str]] = []
+    formulas: list[list[str]] = []
+    with ExitStack() as stack:
+        books = [stack.enter_context(closing(_load_workbook(source.path)))]
+        if _has_formulas(source.path):  # a second reading, only for workbooks that have formulas at all
+            books.append(stack.enter_context(closing(_load_workbook(source.path, data_only=False))))
+        for sheet in source.sheets:
+            for cells, uncomputed in _sheet_rows(books, sheet, source.columns):
+                rows.append(cells)
+                formulas.append(uncomputed)
+                if len(rows) == chunk_rows:
+                    yield _strings_table(source.columns, rows), formulas
+                    rows, formulas = [], []
+    if rows:
+        yield _strings_table(source.columns, rows), formulas
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the .xlsx holds a formula element (<f>), by scanning its XML."""
+    pattern = re.compile(rb"<(?:\w+:)?f[\s>/]")
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as fh:
+                    tail = b""
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        if pattern.search(tail + block):
+                            return True
+                        tail = block[-16:]
+    return False
+
+
+def _sheet_rows(books: list[Any], sheet: Sheet, columns: list[str]) -> Iterator[tuple[list[str], list[str]]]:
+    """(cells as text, columns holding an uncomputed formula) for each data row; trailing blank rows
+    are formatting, not data, and are dropped."""
+    values = books[0][sheet.name].iter_rows(values_only=True)
+    formulas = books[1][sheet.name].iter_rows(values_only=True) if len(books) > 1 else itertools.repeat(())
+    pairs = zip(values, formulas)
+    for row, _ in pairs:  # skip to the header row
+        if _has_text(row):
+            break
+    blank_run: list[tuple[list[str], list[str]]] = []
+    for row, formula_row in pairs:
+        cells = [""] * len(columns)
+        for value, position in zip(row, sheet.positions):
+            if position is not None:
+                cells[position] = _cell_text(value)
+        uncomputed = [columns[position] for value, formula, position in zip(row, formula_row, sheet.positions)
+                      if position is not None and value is None and str(formula).startswith("=")]
+        if not any(c.strip() for c in cells) and not uncomputed:
+            blank_run.append((cells, uncomputed))
+            continue
+        yield from blank_run
+        blank_run = []
+        yield cells, uncomputed
+
+
+def _formula_error(columns: list[str]) -> Msg:
+    return msg("“{cols_zh}”是公式，但文件中没有保存计算结果：请用 Excel 或 WPS 打开并保存后再试",
+               "formula without a computed value in {cols} (the file was saved without one): open and save it in "
+               "Excel or WPS, then try again", cols=" and ".join(map(repr, columns)), cols_zh="”“".join(columns))
+
+
+# --- vector -------------------------------------------------------------------------------------
 
 
 def _open_vector(path: Path) -> InputSource:
+    encoding = _shapefile_encoding(path)
     try:
-        info = pyogrio.read_info(path)
+        info = pyogrio.read_info(path, encoding=encoding)
     except Exception as exc:  # pyogrio raises DataSourceError and friends
-        raise InputFileError(f"{path}: cannot be read as a vector file ({exc})") from exc
+        if path.suffix.lower() in GEOJSON_SUFFIXES:
+            return _open_geojson(path)  # GDAL refuses the file: read its features one by one
+        raise _vector_error(path, exc) from exc
     columns = [str(c) for c in info["fields"]]
     rows = int(info["features"]) if info.get("features", -1) >= 0 else None
     if rows == 0:
-        raise InputFileError(f"{path}: the file has no features")
-    return InputSource(path, "vector", columns, rows=rows, crs=info.get("crs"))
+        raise _file_error(path, "文件中没有要素", "the file has no features")
+    return InputSource(path, "vector", columns, rows=rows, crs=info.get("crs"), encoding=encoding)
+
+
+def _vector_error(path: Path, exc: BaseException | str) -> InputFileError:
+    reason = _reason(exc, path) if isinstance(exc, BaseException) else exc
+    return _file_error(path, "无法作为矢量文件读取（{reason}）", "cannot be read as a vector file ({reason})",
+                       reason=reason)
+
+
+def _shapefile_encoding(path: Path) -> str | None:
+    """'UTF-8' or 'GB18030' for a Shapefile whose .dbf does not say its encoding (no .cpg, no code page
+    byte), where GDAL would assume Latin-1; None when GDAL knows, or for other files.
+
+    Chinese Shapefiles are usually GBK without a .cpg: UTF-8 is tried first, strictly, then GB18030.
+    """
+    dbf = _dbf_without_cpg(path)
+    if dbf is None:
+        return None
+    with _open_dbf(dbf) as fh:
+        head = fh.read(32)
+    if len(head) < 32 or head[29] != 0:  # no header, or a code page byte GDAL will use
+        return None
+    for encoding in ("ascii", "UTF-8", "GB18030"):
+        if not _decode_error(_dbf_text(dbf), encoding):
+            return None if encoding == "ascii" else encoding  # plain ASCII reads the same in any encoding
+    return None
+
+
+_Dbf = tuple[Path, str | None]  # the .dbf file, or the .zip and the .dbf's name inside it
+
+
+def _dbf_without_cpg(path: Path) -> _Dbf | None:
+    """Where the Shapefile's .dbf is (also inside a .zip), or None if there is none or a .cpg beside it."""
+    suffix = path.suffix.lower()
+    if suffix == ".shp":
+        siblings = {p.suffix.lower(): p for p in path.parent.glob(path.stem + ".*")}
+        return (siblings[".dbf"], None) if ".dbf" in siblings and ".cpg" not in siblings else None
+    if suffix != ".zip" or not zipfile.is_zipfile(path):
+        return None
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    dbfs = [n for n in names if n.lower().endswith(".dbf")]
+    return (path, dbfs[0]) if dbfs and not any(n.lower().endswith(".cpg") for n in names) else None
+
+
+@contextmanager
+def _open_dbf(dbf: _Dbf) -> Iterator[IO[bytes]]:
+    file, member = dbf
+    if member is None:
+        with open(file, "rb") as fh:
+            yield fh
+    else:
+        with zipfile.ZipFile(file) as archive, archive.open(member) as fh:
+            yield fh
+
+
+def _dbf_text(dbf: _Dbf) -> Iterator[bytes]:
+    """The text bytes of a .dbf: its field names and character fields (numbers and dates are ASCII)."""
+    with _open_dbf(dbf) as fh:
+        head = fh.read(32)
+        header_len = int.from_bytes(head[8:10], "little")
+        record_len = int.from_bytes(head[10:12], "little")
+        descriptors = fh.read(max(0, header_len - 32))
+        fields, names, offset = [], [], 1  # each record starts with a deletion flag
+        for pos in range(0, len(descriptors) - 31, 32):
+            desc = descriptors[pos : pos + 32]
+            if desc[0] == 0x0D:
+                break
+            names.append(desc[:11].split(b"\0")[0])
+            text = desc[11:12] == b"C"
+            width = desc[16] + (desc[17] << 8 if text else 0)  # long character fields use two bytes
+            if text:
+                fields.append(slice(offset, offset + width))
+            offset += width
+        yield b"\n".join(names)
+        if record_len <= 0:
+            return
+        for block in iter(lambda: fh.read(record_len * 4096), b""):
+            records = (block[i : i + record_len] for i in range(0, len(block), record_len))
+            yield b"\n" + b"\n".join(rec[f].rstrip(b" \0") for rec in records for f in fields)
+
+
+def _open_geojson(path: Path) -> InputSource:
+    features, crs = _geojson_features(path)
+    return InputSource(path, "vector", _property_names(features), rows=len(features), crs=crs, reader="json")
+
+
+def _geojson_features(path: Path) -> tuple[list[Any], str | None]:
+    """The features of a GeoJSON file as parsed JSON (no geometry built yet), and its old-style CRS name."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            doc = json.load(fh)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
+        raise _vector_error(path, f"not valid JSON: {_reason(exc, path)}") from None
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
+        raise _vector_error(path, "not a GeoJSON FeatureCollection")
+    if not doc["features"]:
+        raise _file_error(path, "文件中没有要素", "the file has no features")
+    crs = doc.get("crs")  # the pre-RFC 7946 member; WGS 84 without it
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if not isinstance(name, str):
+        return doc["features"], None
+    try:
+        return doc["features"], CRS.from_user_input(name).to_string()
+    except CRSError:
+        raise _file_error(path, "无法识别坐标系 {crs!r}", "unknown CRS {crs!r}", crs=name) from None
+
+
+def _property_names(features: list[Any]) -> list[str]:
+    names: dict[str, None] = {}
+    for feature in features:
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if isinstance(props, dict):
+            names.update(dict.fromkeys(map(str, props)))
+    return list(names)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -276,61 +622,96 @@ def _open_vector(path: Path) -> InputSource:
 
 def iter_chunks(source: InputSource, *, chunk_rows: int = 100_000) -> Iterator[Chunk]:
     """The input's rows in order, `chunk_rows` at a time (memory stays bounded)."""
-    if source.kind == "csv":
-        tables = _csv_tables(source, chunk_rows)
-    elif source.kind == "excel":
-        tables = _excel_tables(source, chunk_rows)
-    else:
+    if source.kind == "vector":
         yield from _vector_chunks(source, chunk_rows)
         return
     start = 0
-    for table in tables:
-        yield _table_chunk(table, start, source)
+    for table, formulas in _table_parts(source, chunk_rows):
+        yield _table_chunk(table, start, source, formulas)
         start += table.num_rows
 
 
+def _table_parts(source: InputSource, chunk_rows: int) -> Iterator[tuple[pa.Table, list[list[str]]]]:
+    if source.kind == "excel":
+        return _excel_tables(source, chunk_rows)
+    return ((table, []) for table in _csv_tables(source, chunk_rows))
+
+
 def read_table(path: Path) -> pd.DataFrame:
-    """A whole CSV (UTF-8 or GBK) or Excel table as text cells ("" where blank), header names stripped."""
+    """A whole CSV (UTF-8 or GBK) or Excel table as text cells ("" where blank), header names stripped.
+
+    frame.attrs[UNCOMPUTED_FORMULAS] lists the Excel cells holding a formula saved without a value;
+    frame.attrs["warnings"] what the user should know (renamed columns, skipped sheets).
+    """
     source = open_input(path, coordinates=False)
     if source.kind == "vector":
-        raise InputFileError(f"{path}: expected a table (CSV or Excel), not a vector file")
-    tables = list(_csv_tables(source, 100_000) if source.kind == "csv" else _excel_tables(source, 100_000))
+        raise _file_error(path, "应为表格（CSV 或 Excel），而不是矢量文件", "expected a table (CSV or Excel), not a vector file")
+    tables, uncomputed = [], []
+    for table, formulas in _table_parts(source, 100_000):
+        start = sum(t.num_rows for t in tables)
+        uncomputed += [(start + i + 1, col) for i, cols in enumerate(formulas) for col in cols]
+        tables.append(table)
     frame = pa.concat_tables(tables).to_pandas() if tables else pd.DataFrame(columns=source.columns)
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.astype(object).where(frame.notna(), "")
+    frame = frame.astype(object).where(frame.notna(), "")
+    frame.attrs[UNCOMPUTED_FORMULAS] = uncomputed
+    frame.attrs["warnings"] = list(source.warnings)
+    return frame
 
 
-def _table_chunk(table: pa.Table, start: int, source: InputSource) -> Chunk:
+def _table_chunk(table: pa.Table, start: int, source: InputSource, formulas: list[list[str]]) -> Chunk:
     assert source.lon_col is not None and source.lat_col is not None
     lon, lat, errors = parse_coordinates(table.column(source.lon_col), table.column(source.lat_col),
                                          lon_name=source.lon_col, lat_name=source.lat_col)
+    coords = (source.lon_col, source.lat_col)
+    for i, cols in enumerate(formulas):
+        if needed := [c for c in cols if c in coords]:  # blank only because never computed: say so
+            errors[i], lon[i], lat[i] = _formula_error(needed), np.nan, np.nan
+        for col in cols:
+            if col not in coords:  # no row error for these: the result's cell is blank, so warn
+                _warn_once(source, _formula_warning(col))
     return Chunk(table, start, lon=lon, lat=lat, errors=errors)
 
 
+def _formula_warning(column: str) -> Msg:
+    return msg("“{col}”列有公式没有保存计算结果，结果中为空：请用 Excel 或 WPS 打开并保存后再试",
+               "column {col!r} has formulas saved without computed values; they are blank in the result "
+               "(open and save the file in Excel or WPS)", col=column)
+
+
+def _warn_once(source: InputSource, warning: Msg) -> None:
+    if warning not in source.warnings:
+        source.warnings.append(warning)
+
+
 def _csv_tables(source: InputSource, chunk_rows: int) -> Iterator[pa.Table]:
-    # Every column is read as text, so values are written back exactly as they came (codes with
-    # leading zeros, dates, ...); only the coordinate columns are parsed, separately.
-    # Duplicate or blank header names are allowed by Arrow and kept as they are. Arrow reads a
-    # fixed number of blocks ahead, so 1 MB blocks bound the read-ahead to a few tens of MB
-    # (8 MB blocks held 130 MB) whatever the file's size.
-    read = pacsv.ReadOptions(encoding=source.encoding or "utf-8", block_size=1 << 20, use_threads=True)
-    parse = pacsv.ParseOptions(delimiter=source.delimiter or ",", newlines_in_values=True)
-    convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in source.columns},
-                                   strings_can_be_null=False, quoted_strings_can_be_null=False)
+    """Arrow's fast reader; from its first failure on, Python's csv (ragged rows, huge fields)."""
     done = 0
     try:
-        reader = pacsv.open_csv(source.path, read_options=read, parse_options=parse, convert_options=convert)
-        for table in _rebatch(reader, chunk_rows):
+        for table in _arrow_csv_tables(source, chunk_rows):
             yield table
             done += table.num_rows
-    except pa.ArrowInvalid as exc:
-        message = str(exc)
-        if "columns" in message and "Expected" in message:
-            # A row with more or fewer fields than the header: go on with a forgiving reader,
-            # from the first row not yet handed out.
-            yield from _csv_tables_python(source, chunk_rows, skip=done)
-            return
-        raise InputFileError(f"{source.path}: cannot be parsed as CSV ({message})") from None
+    except (pa.ArrowException, _ReadOn):
+        # A row with more or fewer fields than the header, or longer than Arrow's block, ...: go
+        # on with the forgiving reader, from the first row not yet handed out.
+        yield from _csv_tables_python(source, chunk_rows, skip=done)
+
+
+def _arrow_csv_tables(source: InputSource, chunk_rows: int) -> Iterator[pa.Table]:
+    # Every column is read as text, so values are written back exactly as they came (codes with
+    # leading zeros, dates, ...); only the coordinate columns are parsed, separately.
+    # Arrow reads a fixed number of blocks ahead, so 1 MB blocks bound the read-ahead to a few
+    # tens of MB (8 MB blocks held 130 MB) whatever the file's size.
+    read = pacsv.ReadOptions(encoding=source.encoding or "utf-8", block_size=1 << 20, use_threads=True)
+    parse = pacsv.ParseOptions(delimiter=source.delimiter or ",", newlines_in_values=True)
+    # Keyed by name, so a repeated header name is covered by its first occurrence's (unchanged) name.
+    convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in source.columns},
+                                   strings_can_be_null=False, quoted_strings_can_be_null=False)
+    reader = pacsv.open_csv(source.path, read_options=read, parse_options=parse, convert_options=convert)
+    if len(reader.schema) != len(source.columns):
+        raise _ReadOn  # Arrow reads the header differently: let Python's csv, which read it, go on
+    for table in _rebatch(reader, chunk_rows):
+        yield table.rename_columns(source.columns)  # repeated names made unique, as in source.columns
 
 
 def _rebatch(reader: Any, chunk_rows: int) -> Iterator[pa.Table]:
@@ -350,39 +731,35 @@ def _rebatch(reader: Any, chunk_rows: int) -> Iterator[pa.Table]:
 
 
 def _csv_tables_python(source: InputSource, chunk_rows: int, *, skip: int = 0) -> Iterator[pa.Table]:
-    """The slow path for ragged rows: short rows padded with blanks, extra fields kept joined in the
-    last column (so nothing is lost)."""
-    names = _unique_names(source.columns)
+    """The slow path: short rows padded with blanks, extra fields kept joined in the last column (so
+    nothing is lost), fields of any length."""
+    names = source.columns
     width = len(names)
+    csv.field_size_limit(max(csv.field_size_limit(), _MAX_FIELD_CHARS))
     with open(source.path, encoding=source.encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=source.delimiter or ",")
-        next(reader, None)
         rows: list[list[str]] = []
-        for row in reader:
-            if not row:
-                continue
-            if skip:
-                skip -= 1
-                continue
-            if len(row) > width:
-                # Keep the extra fields visible rather than silently dropping them.
-                row = row[: width - 1] + [source.delimiter.join(row[width - 1 :])]  # type: ignore[union-attr]
-            rows.append(row + [""] * (width - len(row)))
-            if len(rows) == chunk_rows:
-                yield _strings_table(names, rows)
-                rows = []
+        try:
+            next(reader, None)
+            for row in reader:
+                if not row:
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                if len(row) > width:
+                    # Keep the extra fields visible rather than silently dropping them.
+                    row = row[: width - 1] + [(source.delimiter or ",").join(row[width - 1 :])]
+                rows.append(row + [""] * (width - len(row)))
+                if len(rows) == chunk_rows:
+                    yield _strings_table(names, rows)
+                    rows = []
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise _file_error(source.path, "无法按 CSV 解析（约在第 {line} 行：{reason}）",
+                              "cannot be parsed as CSV (near line {line}: {reason})",
+                              line=reader.line_num, reason=_reason(exc, source.path)) from None
         if rows:
             yield _strings_table(names, rows)
-
-
-def _unique_names(columns: Sequence[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for col in columns:
-        n = seen.get(col, 0)
-        out.append(col if n == 0 else f"{col}.{n}")
-        seen[col] = n + 1
-    return out
 
 
 def _strings_table(names: list[str], rows: list[list[str]]) -> pa.Table:
@@ -403,72 +780,127 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _excel_tables(source: InputSource, chunk_rows: int) -> Iterator[pa.Table]:
-    import openpyxl
-
-    names = _unique_names(source.columns)
-    book = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
-    try:
-        rows_iter = book.worksheets[0].iter_rows(values_only=True)
-        for row in rows_iter:  # skip to the header row
-            if any(v is not None and str(v).strip() for v in row):
-                break
-        rows: list[list[str]] = []
-        blank_run: list[list[str]] = []  # trailing blank rows are formatting, not data
-        for row in rows_iter:
-            cells = [_cell_text(v) for v in row[: len(names)]]
-            cells += [""] * (len(names) - len(cells))
-            if not any(c.strip() for c in cells):
-                blank_run.append(cells)
-                continue
-            rows.extend(blank_run)
-            blank_run = []
-            rows.append(cells)
-            if len(rows) >= chunk_rows:
-                yield _strings_table(names, rows[:chunk_rows])
-                rows = rows[chunk_rows:]
-        if rows:
-            yield _strings_table(names, rows)
-    finally:
-        book.close()
-
-
 def _vector_chunks(source: InputSource, chunk_rows: int) -> Iterator[Chunk]:
+    done = 0
+    if source.reader == "gdal":
+        try:
+            for chunk in _gdal_chunks(source, chunk_rows):
+                yield chunk
+                done += len(chunk)
+            return
+        except _ReadOn:
+            pass
+    yield from _json_chunks(source, chunk_rows, skip=done)
+
+
+def _gdal_chunks(source: InputSource, chunk_rows: int) -> Iterator[Chunk]:
+    """Chunks read by GDAL. For GeoJSON, raises _ReadOn where GDAL fails or a geometry comes back
+    null (GDAL nulls malformed ones quietly): the JSON reader then says why, feature by feature."""
+    geojson = source.path.suffix.lower() in GEOJSON_SUFFIXES
     try:
-        with pyogrio.open_arrow(source.path, batch_size=chunk_rows, use_pyarrow=True) as (meta, reader):
+        with pyogrio.open_arrow(source.path, batch_size=chunk_rows, use_pyarrow=True,
+                                encoding=source.encoding) as (meta, reader):
             geom_name = meta.get("geometry_name") or "wkb_geometry"
-            crs = meta.get("crs")
-            to_wgs = None
-            if crs and not CRS.from_user_input(crs).equals(WGS84):
-                to_wgs = Transformer.from_crs(CRS.from_user_input(crs), WGS84, always_xy=True)
+            to_wgs = _to_wgs84(meta.get("crs"))
             start = 0
             for table in _rebatch(reader, chunk_rows):
-                geoms = shapely.from_wkb(table.column(geom_name).to_numpy(zero_copy_only=False)) \
-                    if geom_name in table.column_names else np.full(table.num_rows, None, dtype=object)
-                if to_wgs is not None:
-                    geoms = shapely.transform(geoms, lambda x, y: to_wgs.transform(x, y), interleaved=False)
-                attrs = table.drop_columns([geom_name]) if geom_name in table.column_names else table
-                yield _vector_chunk(attrs, geoms, start, source)
+                if geom_name in table.column_names:
+                    geoms, errors = _from_wkb(table.column(geom_name).to_numpy(zero_copy_only=False))
+                    attrs = table.drop_columns([geom_name])
+                else:
+                    geoms, errors = np.full(table.num_rows, None, dtype=object), None
+                    attrs = table
+                if geojson and shapely.is_missing(geoms).any():
+                    raise _ReadOn
+                yield _vector_chunk(attrs, to_wgs(geoms), start, source, errors)
                 start += table.num_rows
-    except InputFileError:
+    except (InputFileError, _ReadOn):
         raise
     except Exception as exc:  # pyogrio/GDAL errors while reading
-        raise InputFileError(f"{source.path}: cannot be read as a vector file ({exc})") from exc
+        if geojson:
+            raise _ReadOn from exc
+        raise _vector_error(source.path, exc) from exc
 
 
-def _vector_chunk(attrs: pa.Table, geoms: _O, start: int, source: InputSource) -> Chunk:
+def _to_wgs84(crs: str | None) -> Callable[[_O], _O]:
+    if not crs or CRS.from_user_input(crs).equals(WGS84):
+        return lambda geoms: geoms
+    transformer = Transformer.from_crs(CRS.from_user_input(crs), WGS84, always_xy=True)
+    return lambda geoms: shapely.transform(geoms, lambda x, y: transformer.transform(x, y), interleaved=False)
+
+
+def _from_wkb(values: _O) -> tuple[_O, _O]:
+    """Geometries from WKB, and why GEOS refused each that it did (an unclosed ring, ...)."""
+    errors = np.full(len(values), None, dtype=object)
+    try:
+        return shapely.from_wkb(values), errors
+    except shapely.errors.GEOSException:
+        pass  # one bad geometry spoils the whole array: decode one by one
+    geoms = np.full(len(values), None, dtype=object)
+    for i, value in enumerate(values):
+        try:
+            geoms[i] = shapely.from_wkb(value)
+        except shapely.errors.GEOSException as exc:
+            errors[i] = invalid_geometry(str(exc))
+    return geoms, errors
+
+
+def _json_chunks(source: InputSource, chunk_rows: int, *, skip: int = 0) -> Iterator[Chunk]:
+    """GeoJSON read with json and shapely, one feature at a time, each bad one kept with its reason."""
+    features, crs = _geojson_features(source.path)
+    columns = list(dict.fromkeys(source.columns + _property_names(features)))
+    to_wgs = _to_wgs84(source.crs or crs)
+    for start in range(skip, len(features), chunk_rows):
+        part = features[start : start + chunk_rows]
+        props, geoms, errors = (np.full(len(part), None, dtype=object) for _ in range(3))
+        for i, feature in enumerate(part):
+            props[i], geoms[i], errors[i] = _json_feature(feature)
+        attrs = pa.table({c: _json_column([p.get(c) for p in props]) for c in columns}) if columns else \
+            pa.table({"_": pa.nulls(len(part))}).drop_columns(["_"])
+        yield _vector_chunk(attrs, to_wgs(geoms), start, source, errors)
+
+
+def _json_feature(feature: Any) -> tuple[dict[str, Any], Any, Msg | None]:
+    """(properties, shapely geometry or None, why the feature cannot be used or None)."""
+    if not isinstance(feature, dict):
+        return {}, None, msg("不是 GeoJSON 要素（{value}）", "not a GeoJSON feature ({value})",
+                             value=json.dumps(feature, ensure_ascii=False)[:60])
+    props = feature.get("properties")
+    props = {str(k): v for k, v in props.items()} if isinstance(props, dict) else {}
+    geometry = feature.get("geometry")
+    if geometry is None:
+        return props, None, None  # the screening reports it as missing
+    try:
+        text = json.dumps(geometry, allow_nan=False)
+    except ValueError:  # Infinity, NaN or 1e999 (which json reads as infinity)
+        return props, None, invalid_geometry("a coordinate is infinite or NaN")
+    try:
+        return props, shapely.from_geojson(text), None
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        return props, None, invalid_geometry(str(exc))
+
+
+def _json_column(values: list[Any]) -> pa.Array:
+    """Property values as Arrow infers them; nested values as JSON text; mixed types as text."""
+    values = [json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for v in values]
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
+def _vector_chunk(attrs: pa.Table, geoms: _O, start: int, source: InputSource, geom_errors: _O | None) -> Chunk:
     if source.lon_col and source.lat_col:  # coordinate columns given: use them, as for a table
         text = {c: pc.cast(attrs.column(c), pa.string()) for c in (source.lon_col, source.lat_col)}
         lon, lat, errors = parse_coordinates(text[source.lon_col], text[source.lat_col],
                                              lon_name=source.lon_col, lat_name=source.lat_col)
         return Chunk(attrs, start, lon=lon, lat=lat, errors=errors)
-    errors = np.full(len(geoms), None, dtype=object)
+    errors = np.full(len(geoms), None, dtype=object) if geom_errors is None else geom_errors
     is_point = shapely.get_type_id(geoms) == 0
     x = np.where(is_point, shapely.get_x(geoms), np.nan)
     y = np.where(is_point, shapely.get_y(geoms), np.nan)
     for i in np.nonzero(_looks_swapped(x, y))[0]:
-        errors[i] = (f"lat/lon appear swapped (x={x[i]:g} looks like a latitude, y={y[i]:g} like a longitude); "
-                     "not corrected: fix the file")
+        errors[i] = _swapped_message("x", x[i], "y", y[i])
     return Chunk(attrs, start, geometry=geoms, errors=errors)
 
 
@@ -482,8 +914,16 @@ def _looks_swapped(lon: _F, lat: _F) -> NDArray[np.bool_]:
         return (lon >= south - m) & (lon <= north + m) & (lat >= west - m) & (lat <= east + m)
 
 
-_DMS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[°度:]\s*(?:(\d+(?:\.\d+)?)\s*['′分:]?\s*)?(?:(\d+(?:\.\d+)?)\s*"
-                  r"(?:\"|″|''|秒)?)?\s*$")
+def _swapped_message(lon_name: str, lon: float, lat_name: str, lat: float) -> Msg:
+    """A row's message, read in the page as well as in files: it names no command-line flag."""
+    return msg("经度与纬度疑似颠倒（{lon_name}={lon:g} 像纬度，{lat_name}={lat:g} 像经度）；未自动更正，请核对输入",
+               "lat/lon appear swapped ({lon_name}={lon:g} looks like a latitude, {lat_name}={lat:g} like a "
+               "longitude); not corrected: check the input", lon_name=lon_name, lon=lon, lat_name=lat_name, lat=lat)
+
+
+# Minutes: ' ′ ’ 分 (or :); seconds: " ″ (which NFKC turns into ′′) ” '' ’’ 秒.
+_DMS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[°度:]\s*(?:(\d+(?:\.\d+)?)\s*['′’分:]?\s*)?(?:(\d+(?:\.\d+)?)\s*"
+                  r"(?:\"|″|”|''|′′|’’|秒)?)?\s*$")
 _HEMISPHERE = re.compile(r"^(?:东经|北纬|西经|南纬|[ENWS])\s*|\s*(?:[ENWS])$", re.IGNORECASE)
 
 
@@ -536,6 +976,25 @@ def _to_float(column: pa.ChunkedArray | pa.Array) -> tuple[_F, _O]:
     return out, failed
 
 
+def _coordinate_problems(lon_name: str, lat_name: str, lon_blank: bool, lat_blank: bool, lon_bad: str | None,
+                         lat_bad: str | None) -> list[Msg]:
+    names = {"lon": lon_name, "lat": lat_name}
+    if lon_blank and lat_blank:
+        return [msg("缺少坐标（“{lon}”和“{lat}”均为空）", "missing coordinates ({lon!r} and {lat!r} are blank)", **names)]
+    problems = []
+    if lon_blank:
+        problems.append(msg("缺少经度（“{lon}”为空）", "missing longitude ({lon!r} is blank)", **names))
+    elif lon_bad is not None:
+        problems.append(msg("“{lon}”中的经度 {value!r} 不是数字", "longitude {value!r} in {lon!r} is not a number",
+                            value=lon_bad, **names))
+    if lat_blank:
+        problems.append(msg("缺少纬度（“{lat}”为空）", "missing latitude ({lat!r} is blank)", **names))
+    elif lat_bad is not None:
+        problems.append(msg("“{lat}”中的纬度 {value!r} 不是数字", "latitude {value!r} in {lat!r} is not a number",
+                            value=lat_bad, **names))
+    return problems
+
+
 def parse_coordinates(
     lon_text: pa.ChunkedArray | pa.Array, lat_text: pa.ChunkedArray | pa.Array, *, lon_name: str = "lon",
     lat_name: str = "lat",
@@ -551,23 +1010,10 @@ def parse_coordinates(
     lon_blank = np.isnan(lon) & np.equal(lon_bad, None)
     lat_blank = np.isnan(lat) & np.equal(lat_bad, None)
     for i in np.nonzero(np.isnan(lon) | np.isnan(lat))[0]:
-        problems = []
-        if lon_blank[i] and lat_blank[i]:
-            problems.append(f"missing coordinates ({lon_name!r} and {lat_name!r} are blank)")
-        else:
-            if lon_blank[i]:
-                problems.append(f"missing longitude ({lon_name!r} is blank)")
-            elif lon_bad[i] is not None:
-                problems.append(f"longitude {lon_bad[i]!r} in {lon_name!r} is not a number")
-            if lat_blank[i]:
-                problems.append(f"missing latitude ({lat_name!r} is blank)")
-            elif lat_bad[i] is not None:
-                problems.append(f"latitude {lat_bad[i]!r} in {lat_name!r} is not a number")
-        errors[i] = "; ".join(problems)
-    swapped = _looks_swapped(lon, lat)
-    for i in np.nonzero(swapped)[0]:
-        errors[i] = (f"lat/lon appear swapped ({lon_name}={lon[i]:g} looks like a latitude, "
-                     f"{lat_name}={lat[i]:g} like a longitude); not corrected: fix the file or use --lon-col/--lat-col")
+        errors[i] = join(_coordinate_problems(lon_name, lat_name, bool(lon_blank[i]), bool(lat_blank[i]), lon_bad[i],
+                                              lat_bad[i]))
+    for i in np.nonzero(_looks_swapped(lon, lat))[0]:
+        errors[i] = _swapped_message(lon_name, lon[i], lat_name, lat[i])
     usable = np.equal(errors, None)
     return np.where(usable, lon, np.nan), np.where(usable, lat, np.nan), errors
 

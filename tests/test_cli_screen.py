@@ -12,7 +12,7 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
-from mapapp import commands
+from mapapp import batch
 from mapapp.cli import main
 from mapapp.datum import from_wgs84
 from mapapp.geo import GEOD, JIANGXI_LCC
@@ -216,7 +216,7 @@ def test_failed_run_leaves_the_previous_output_untouched(tmp_path, capsys, monke
     src = write_csv(tmp_path / "s.csv", "utf-8")
     out = tmp_path / "out.csv"
     out.write_text("previous result\n")
-    real = commands.screen._output_table
+    real = batch.output_table
     calls = []
 
     def failing(*args, **kwargs):
@@ -225,9 +225,9 @@ def test_failed_run_leaves_the_previous_output_untouched(tmp_path, capsys, monke
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(commands.screen, "_output_table", failing)
-    with pytest.raises(RuntimeError):
-        main(["screen", str(src), "--out", str(out), "--waters", str(WATERS), "--chunk-rows", "3"])
+    monkeypatch.setattr(batch, "output_table", failing)
+    code, err = run(capsys, src, "--out", out, "--chunk-rows", "3")
+    assert code == 3 and err.strip() == "mapapp: internal error: RuntimeError: disk full; please report it"
     assert out.read_text() == "previous result\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "s.csv"]
 
@@ -237,3 +237,21 @@ def test_help_mentions_the_bom_and_exit_codes(capsys):
         main(["screen", "--help"])
     text = capsys.readouterr().out
     assert "BOM" in text and "exit" in text and "--datum" in text
+
+
+@pytest.mark.parametrize(("where", "fragment"), [
+    ("input", "the output is the input file itself"),
+    ("directory", "is a directory"),
+    ("missing_folder", "the output's folder does not exist"),
+    ("proc", "mapapp: error: "),
+])
+def test_an_output_that_cannot_be_written_exits_2_and_keeps_the_input(tmp_path, capsys, where, fragment):
+    src = write_csv(tmp_path / "s.csv", "utf-8")
+    before = src.read_bytes()
+    (tmp_path / "taken.csv").mkdir()
+    out = {"input": src, "directory": tmp_path / "taken.csv", "missing_folder": tmp_path / "no" / "out.csv",
+           "proc": Path("/proc/mapapp_screen.csv")}[where]
+    code, err = run(capsys, src, "--out", out)
+    assert code == 2 and fragment in err and err.count("\n") == 1 and "Traceback" not in err
+    assert src.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "taken.csv"]

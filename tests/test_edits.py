@@ -128,3 +128,53 @@ def test_dry_run_and_unreadable_file_write_nothing(data_copy: Path, tmp_path: Pa
     assert result.returncode == 2 and "empty" in result.stderr
     assert {p: p.read_bytes() for p in (data_copy / "sources").iterdir()} == before
     assert not (data_copy / "sites" / "audit.csv").exists()
+
+
+def test_a_row_with_an_uncomputed_formula_is_rejected_not_taken_as_unchanged():
+    frame = pd.DataFrame([{"id": "guixi_etdz", "level": ""}, {"id": "wanzai_industrial_park", "level": "national"}],
+                         dtype=str)
+    frame.attrs["uncomputed_formulas"] = [(1, "level")]
+    result = plan_import(CURRENT, frame, today="2026-11-21", check_place=GAZETTEER.place, default_source="s")
+    assert [(e.row, e.column) for e in result.errors] == [(1, "level")]
+    assert "formula without a computed value" in result.errors[0].message
+    assert result.rows_applied == 1
+
+
+def test_unwritable_data_changes_nothing(data_copy: Path, tmp_path: Path):
+    # A folder where the audit log should go: as root, the one write a chmod cannot forbid.
+    (data_copy / "sites" / "audit.csv").mkdir()
+    before = {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()}
+    upload = tmp_path / "u.csv"
+    upload.write_text("id,level\nguixi_etdz,provincial\n", encoding="utf-8")
+    result = run_cli(data_copy, "data", "import", str(upload), "--source", "s")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "mapapp: error: cannot write sites/audit.csv (is a directory); nothing was changed" in result.stderr
+    assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == before  # no temp file either
+
+
+def test_read_only_data_folder_changes_nothing(data_copy: Path, tmp_path: Path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders; see test_unwritable_data_changes_nothing")
+    before = (data_copy / "sources" / "sites.csv").read_bytes()
+    (data_copy / "sites").chmod(0o555)
+    try:
+        upload = tmp_path / "u.csv"
+        upload.write_text("id,level\nguixi_etdz,provincial\n", encoding="utf-8")
+        result = run_cli(data_copy, "data", "import", str(upload), "--source", "s")
+    finally:
+        (data_copy / "sites").chmod(0o755)
+    assert result.returncode == 2 and "nothing was changed" in result.stderr
+    assert (data_copy / "sources" / "sites.csv").read_bytes() == before
+
+
+def test_excel_import_with_formulas_end_to_end(data_copy: Path, tmp_path: Path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["id", "level", "source"])
+    book.active.append(["guixi_etdz", "=C3", "s"])
+    book.active.append(["wanzai_industrial_park", "national", "s"])
+    book.save(tmp_path / "u.xlsx")
+    result = run_cli(data_copy, "data", "import", str(tmp_path / "u.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert "row 1, column level: the cell holds a formula without a computed value" in result.stderr

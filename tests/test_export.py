@@ -551,3 +551,17 @@ def test_prefecture_precision_site_is_in_its_prefecture_but_no_county():
     assert "yichun_etdz" in set(in_prefecture.id)
     assert "yichun_etdz" not in set(in_host_county.id)
     assert (in_host_county.county_adcode == host).all()
+
+
+@pytest.mark.parametrize("where", ["directory", "proc", "proc_subdir"])
+def test_cli_unwritable_out_exits_2_with_one_line(tmp_path, capsys, where):
+    out = {"directory": tmp_path / "taken.geojson", "proc": Path("/proc/mapapp_export.geojson"),
+           "proc_subdir": Path("/proc/self/no_such_dir/out.geojson")}[where]
+    if where == "directory":
+        out.mkdir()
+    assert main(["export", "--region", "鹰潭", "--layers", "sites", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mapapp: error: ") and str(out) in err and err.count("\n") == 1
+    assert "Traceback" not in err
+    if where == "directory":
+        assert list(out.iterdir()) == [] and list(tmp_path.iterdir()) == [out]  # nothing written beside it

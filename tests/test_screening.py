@@ -440,3 +440,35 @@ def test_committed_zones_match_the_current_water_files():
         assert meta["waters"]["files"] == current, f"{path.name} is stale: rerun scripts/build_zones.py"
         if "display" in path.parts:
             assert path.stat().st_size < 300_000
+
+
+# --- a --waters file that cannot be a shoreline ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("layer", "fragment", "fragment_zh"), [
+    ("counties", "its polygons cover 100% of Jiangxi", "覆盖了江西省 100% 的面积"),
+    ("sites", "point feature(s); a shoreline file holds lines or polygons", "含有点要素"),
+])
+def test_waters_file_of_counties_or_sites_is_refused(layer, fragment, fragment_zh):
+    path = get_spec(layer).path()
+    with pytest.raises(DataFileError) as info:
+        load_waters(path=path)
+    assert fragment in str(info.value) and info.value.args[0].startswith(path.name)
+    assert fragment_zh in info.value.args[0].zh
+
+
+def test_waters_file_of_real_waters_is_accepted():
+    assert len(load_waters(path=get_spec("water_areas").path()).frame) > 0  # polygons, 1.5% of Jiangxi
+    assert len(load_waters(path=get_spec("river_lines").path()).frame) > 0  # lines are always fine
+
+
+@pytest.mark.parametrize("layer", ["counties", "sites"])
+def test_screen_command_refuses_such_waters_in_one_line(tmp_path, capsys, layer):
+    from mapapp.cli import main
+
+    (tmp_path / "s.csv").write_text("name,lon,lat\na,115.89,28.68\n", encoding="utf-8")
+    code = main(["screen", str(tmp_path / "s.csv"), "--out", str(tmp_path / "o.csv"), "--waters",
+                 str(get_spec(layer).path())])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("mapapp: error: ") and err.count("\n") == 1
+    assert not (tmp_path / "o.csv").exists()

@@ -6,12 +6,23 @@ import argparse
 import sys
 from pathlib import Path
 
-from mapapp.catalog import SITES_CSV, SOURCES, build_catalog, stale_layers, write_layers
-from mapapp.edits import apply_import, plan_import
+from mapapp._errors import DataFileError
+from mapapp.catalog import (
+    CLUSTERS_DISPLAY,
+    CLUSTERS_GEOJSON,
+    SITES_CSV,
+    SITES_GEOJSON,
+    SOURCES,
+    build_catalog,
+    stale_layers,
+    write_layers,
+)
+from mapapp.edits import ImportPlan, apply_import, plan_import
 from mapapp.layers import load_layer, load_specs
+from mapapp.messages import msg
 from mapapp.paths import DATA_DIR
 from mapapp.sites import Gazetteer
-from mapapp.storage import read_csv_records
+from mapapp.storage import check_writable, read_csv_records
 from mapapp.tables import read_table
 
 AUDIT_CSV = "sites/audit.csv"
@@ -66,6 +77,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     updates = read_table(args.file)
+    for warning in updates.attrs.get("warnings", []):
+        print(f"{args.file.name}: warning: {warning}", file=sys.stderr)
     sites_csv = DATA_DIR / SOURCES / SITES_CSV
     gazetteer = Gazetteer(load_layer("prefectures"), load_layer("counties"))
     plan = plan_import(read_csv_records(sites_csv), updates, default_source=args.source, check_place=gazetteer.place)
@@ -74,9 +87,33 @@ def _import(args: argparse.Namespace) -> int:
         print(f"row {change.row}: {change.site_id}.{change.field}: {change.old_value!r} -> {change.new_value!r}")
     print(plan.summary() + (" (dry run: nothing written)" if args.dry_run else ""), file=sys.stderr)
     if plan.changes and not args.dry_run:
-        apply_import(plan, sites_csv=sites_csv, audit_csv=DATA_DIR / AUDIT_CSV, import_file=args.file.name)
-        write_layers(build_catalog())
+        _write_import(plan, sites_csv, import_file=args.file.name)
     return 0
+
+
+def _write_import(plan: ImportPlan, sites_csv: Path, *, import_file: str) -> None:
+    """Write the sites table and audit log (both or neither), then rebuild the layers from them."""
+    layers = [DATA_DIR / rel for rel in (SITES_GEOJSON, CLUSTERS_GEOJSON, CLUSTERS_DISPLAY)]
+    audit_csv = DATA_DIR / AUDIT_CSV
+    try:
+        check_writable([sites_csv, audit_csv, *layers])  # before anything is written
+        apply_import(plan, sites_csv=sites_csv, audit_csv=audit_csv, import_file=import_file)
+    except OSError as exc:
+        raise DataFileError(msg("无法写入 {file}（{reason}）：没有做任何更改", "cannot write {file} ({reason}); nothing was changed",
+                                file=_data_name(exc.filename), reason=exc.strerror)) from exc
+    try:
+        write_layers(build_catalog())
+    except OSError as exc:  # the tables are saved; the layers are derived from them and can be rebuilt
+        raise DataFileError(msg(
+            "站点表和审计记录已保存，但图层 {file} 未能重建（{reason}）：请运行 mapapp data build",
+            "the sites table and audit log were saved, but the layer {file} could not be rebuilt ({reason}); "
+            "run `mapapp data build`", file=_data_name(exc.filename), reason=exc.strerror)) from exc
+
+
+def _data_name(filename: object) -> str:
+    """A data file's path relative to the data folder (as the user knows it), else its name."""
+    path = Path(str(filename or ""))
+    return str(path.relative_to(DATA_DIR)) if path.is_relative_to(DATA_DIR) else path.name
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ import geopandas as gpd
 from mapapp._errors import InputFileError, LayerNotFoundError
 from mapapp.export import export_collection, resolve_region, write_export
 from mapapp.layers import get_spec, load_layer, load_specs
+from mapapp.messages import msg
 
 # The sites, the regulated waters and the 1 km shoreline zone shown on the map by default: what a
 # region's export is usually wanted for. Base boundaries are one --layers away.
@@ -63,7 +64,8 @@ def layer_ids(text: str) -> list[str]:
         return known
     ids = list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     if not ids:
-        raise LayerNotFoundError(f"--layers is empty; known layers: {', '.join(known)}")
+        raise LayerNotFoundError(msg("图层列表为空；已有图层：{known}", "--layers is empty; known layers: {known}",
+                                     known=", ".join(known)))
     for layer_id in ids:
         get_spec(layer_id)  # LayerNotFoundError names the bad id and the known ones
     return ids
@@ -72,13 +74,21 @@ def layer_ids(text: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise InputFileError(f"{out}: mapapp export writes GeoJSON; name the output *.geojson")
+        raise InputFileError(msg("{out}：导出文件为 GeoJSON，请以 .geojson 命名", "{out}: mapapp export writes GeoJSON; "
+                                 "name the output *.geojson", out=out))
+    if out.is_dir():  # found before the work is done, not after
+        raise InputFileError(msg("{out}：这是一个文件夹，请给出文件名", "{out}: is a directory; give a file name for --out",
+                                 out=out))
     ids = layer_ids(args.layers)
     region = resolve_region(args.region, prefectures=load_layer("prefectures"), counties=load_layer("counties"),
                             province=load_layer("province"))
     frames: dict[str, gpd.GeoDataFrame] = {layer_id: load_layer(layer_id) for layer_id in ids}
     collection = export_collection(frames, region, clip=args.clip, filters={}, rule=None)
-    size = write_export(collection, out)
+    try:
+        size = write_export(collection, out)
+    except OSError as exc:  # a read-only folder, /proc, a full disk: write_export leaves no partial file
+        raise InputFileError(msg("无法写入 {out}（{reason}）：没有写入任何文件", "cannot write {out} ({reason}); nothing was written",
+                                 out=out, reason=exc.strerror or exc)) from exc
     _summary(collection, frames, out, size)
     return 0
 

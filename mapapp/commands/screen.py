@@ -5,37 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import shapely
 
-from mapapp._errors import InputFileError
-from mapapp.datum import DATUMS, to_wgs84
-from mapapp.screening import (
-    DEFAULT_THRESHOLD_M,
-    SCOPES,
-    VERDICTS,
-    Region,
-    ScreenResult,
-    Waters,
-    load_region,
-    load_waters,
-    provenance,
-    screen_geometries,
-    screen_lonlat,
-)
-from mapapp.tables import Chunk, CsvSink, GeoJsonSink, InputSource, iter_chunks, open_input
+from mapapp.batch import screen_file
+from mapapp.datum import DATUMS
+from mapapp.screening import DEFAULT_THRESHOLD_M, SCOPES
 
-ADDED_COLUMNS = ("distance_m", "nearest_water", "nearest_water_id", "verdict", "error", "rule")
-UNCERTAINTY_COLUMN = "uncertainty_m"
 _PROGRESS_MIN_BYTES = 10 << 20  # a progress line only for inputs that take a while
-_EXAMPLES = 5
 
 _EPILOG = """\
 input:  CSV (UTF-8, UTF-8 with BOM, or GBK/GB18030: detected), Excel .xlsx (first sheet), GeoJSON,
@@ -96,173 +74,34 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     cmd.set_defaults(func=run)
 
 
-def _output_kind(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".geojson", ".json"):
-        return "geojson"
-    raise InputFileError(f"{path}: output must end in .csv or .geojson, got {suffix or 'no extension'!r}")
-
-
-def _find_column(columns: list[str], name: str) -> str | None:
-    return next((c for c in columns if c.strip().lower() == name), None)
-
-
-def _screen_chunk(chunk: Chunk, *, waters: Waters, threshold: float, region: Region, datum: str,
-                  want_geometry: bool) -> tuple[ScreenResult, np.ndarray | None]:
-    """Screen one chunk; also return the WGS 84 geometry of each row (None where unknown) if wanted."""
-    u_col = _find_column(chunk.table.column_names, UNCERTAINTY_COLUMN)
-    u = chunk.table.column(u_col).to_pandas() if u_col else None
-    if chunk.geometry is None:
-        assert chunk.lon is not None and chunk.lat is not None
-        lon, lat = (chunk.lon, chunk.lat) if datum == "wgs84" else to_wgs84(chunk.lon, chunk.lat, datum)
-        result = screen_lonlat(lon, lat, waters=waters, threshold_m=threshold, uncertainty_m=u, region=region,
-                               errors=chunk.errors)
-        if not want_geometry:  # making a million shapely points costs more than screening them
-            return result, None
-        known = np.isfinite(lon) & np.isfinite(lat)
-        geoms = np.full(len(lon), None, dtype=object)
-        geoms[known] = shapely.points(lon[known], lat[known])
-        return result, geoms
-    geoms = chunk.geometry
-    if datum != "wgs84":
-        geoms = shapely.transform(geoms, lambda x, y: to_wgs84(x, y, datum), interleaved=False)
-    result = screen_geometries(geoms, waters=waters, threshold_m=threshold, uncertainty_m=u, region=region,
-                               errors=chunk.errors)
-    return result, geoms
-
-
-def _dictionary(labels: np.ndarray, index: np.ndarray) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32), mask=index < 0),
-                                          pa.array(list(labels), type=pa.string()))
-
-
-def _original_columns(table: pa.Table, reserved: set[str]) -> pa.Table:
-    """The input's columns, with any that clash with ours renamed input_<name> (none dropped)."""
-    names = []
-    for name in table.column_names:
-        new = name
-        while new in reserved:
-            new = f"input_{new}"
-        names.append(new)
-    return table.rename_columns(names)
-
-
-def _output_table(chunk: Chunk, result: ScreenResult, waters: Waters, rule: str, *, with_wkt: bool) -> pa.Table:
-    reserved = set(ADDED_COLUMNS) | ({"geometry"} if with_wkt else set())
-    table = _original_columns(chunk.table, reserved)
-    if with_wkt:  # the input geometry, as given (its own datum), for CSV output of a vector file
-        assert chunk.geometry is not None
-        table = table.append_column("geometry", pa.array(shapely.to_wkt(chunk.geometry, rounding_precision=-1),
-                                                         type=pa.string()))
-    n = len(result.distance_m)
-    columns: dict[str, Any] = {
-        "distance_m": pa.array(np.round(result.distance_m, 1), from_pandas=True),
-        "nearest_water": _dictionary(waters.names, result.water),
-        "nearest_water_id": _dictionary(waters.ids, result.water),
-        "verdict": _dictionary(np.array(VERDICTS, dtype=object), result.code),
-        "error": pa.array(result.error, type=pa.string(), from_pandas=True),
-        "rule": _dictionary(np.array([rule], dtype=object), np.zeros(n, dtype=np.intp)),
-    }
-    for name, column in columns.items():
-        table = table.append_column(name, column)
-    return table
-
-
-def _output_frame(table: pa.Table, geoms: np.ndarray) -> gpd.GeoDataFrame:
-    frame = table.to_pandas()
-    for name in frame.columns:
-        if isinstance(frame[name].dtype, pd.CategoricalDtype):
-            frame[name] = frame[name].astype(object)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=4326), crs=4326)
-
-
 class _Progress:
     """A one-line progress report on stderr, only for an interactive terminal and a big input."""
 
-    def __init__(self, source: InputSource) -> None:
-        size = source.path.stat().st_size
-        self.enabled = sys.stderr.isatty() and size >= _PROGRESS_MIN_BYTES
-        self.total = source.rows or source.rows_estimate
-        self.approx = "" if source.rows else "~"
+    def __init__(self, path: Path) -> None:
+        self.enabled = sys.stderr.isatty() and path.is_file() and path.stat().st_size >= _PROGRESS_MIN_BYTES
         self.start = time.perf_counter()
+        self.shown = False
 
-    def update(self, rows: int) -> None:
+    def __call__(self, rows: int, total: int | None) -> None:
         if not self.enabled:
             return
-        share = f" ({self.approx}{min(rows / self.total, 1.0):.0%})" if self.total else ""
+        share = f" (~{min(rows / total, 1.0):.0%})" if total else ""
         elapsed = time.perf_counter() - self.start
         print(f"\rmapapp screen: {rows:,} rows{share}, {elapsed:.1f} s", end="", file=sys.stderr, flush=True)
+        self.shown = True
 
     def close(self) -> None:
-        if self.enabled:
+        if self.shown:
             print(file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    out_kind = _output_kind(args.out)
-    source = open_input(args.input, lon_col=args.lon_col, lat_col=args.lat_col)
-    chunks = iter_chunks(source, chunk_rows=max(1, args.chunk_rows))
-    first = next(chunks, None)  # read before the output is opened: no rows, no output
-    if first is None:
-        raise InputFileError(f"{args.input}: no data rows (only a header?)")
-    waters = load_waters(scope=args.scope, path=args.waters)
-    region = load_region()
-    meta = provenance(waters, args.distance) | {"input": str(args.input), "input_format": source.describe(),
-                                                 "datum": args.datum}
-    counts: Counter[str] = Counter()
-    examples: list[str] = []
-    progress = _Progress(source)
-    rows = 0
-    sink = CsvSink(args.out) if out_kind == "csv" else GeoJsonSink(args.out, metadata=meta)
-    with sink:
-        for chunk in _chain(first, chunks):
-            result, geoms = _screen_chunk(chunk, waters=waters, threshold=args.distance, region=region,
-                                          datum=args.datum, want_geometry=out_kind == "geojson")
-            table = _output_table(chunk, result, waters, meta["rule"],
-                                  with_wkt=out_kind == "csv" and chunk.geometry is not None)
-            if isinstance(sink, CsvSink):
-                sink.write(table)
-            else:
-                assert geoms is not None
-                sink.write(_output_frame(table, geoms))
-            _tally(result, chunk.start, counts, examples)
-            rows += len(chunk)
-            progress.update(rows)
-    progress.close()
-    _summary(args, source, waters, meta, rows, counts, examples, time.perf_counter() - started)
+    progress = _Progress(args.input)
+    try:
+        _, report = screen_file(args.input, out=args.out, scope=args.scope, distance_m=args.distance, datum=args.datum,
+                                waters_path=args.waters, lon_col=args.lon_col, lat_col=args.lat_col,
+                                chunk_rows=args.chunk_rows, progress=progress)
+    finally:
+        progress.close()
+    print("\n".join(report.lines("en")), file=sys.stderr)
     return 0
-
-
-def _chain(first: Chunk, rest: Any) -> Any:
-    yield first
-    yield from rest
-
-
-def _tally(result: ScreenResult, start: int, counts: Counter[str], examples: list[str]) -> None:
-    per_code = np.bincount(result.code, minlength=len(VERDICTS))
-    counts.update(dict(zip(VERDICTS, per_code.tolist())))
-    if len(examples) < _EXAMPLES:
-        for i in np.nonzero(~np.equal(result.error, None))[0][: _EXAMPLES - len(examples)]:
-            examples.append(f"row {start + i + 1}: {result.error[i]}")
-
-
-def _summary(args: argparse.Namespace, source: InputSource, waters: Waters, meta: dict[str, Any], rows: int,
-             counts: Counter[str], examples: list[str], seconds: float) -> None:
-    screened = rows - counts["invalid"]
-    lines = [
-        f"mapapp screen: read {rows:,} rows from {args.input} ({source.describe()}; datum {args.datum})",
-        f"  rule: {meta['rule']} ({waters.scope}: {waters.source['selection']}; {waters.source['label']})",
-        (f"  screened {screened:,}: within {counts['within']:,}, outside {counts['outside']:,}, "
-         f"uncertain {counts['uncertain']:,}; invalid {counts['invalid']:,}"),
-    ]
-    if examples:
-        lines.append("  invalid rows (1-based data rows, header not counted):")
-        lines += [f"    {line}" for line in examples]
-        if counts["invalid"] > len(examples):
-            lines.append(f"    ... and {counts['invalid'] - len(examples):,} more (see the error column)")
-    rate = rows / seconds if seconds > 0 else float("inf")
-    lines.append(f"  wrote {args.out} in {seconds:.1f} s ({rate:,.0f} rows/s)")
-    print("\n".join(lines), file=sys.stderr)

@@ -1,0 +1,312 @@
+"""Screening a whole file of sites: one function for the command line, the page and the Python API.
+
+`screen_file` reads any supported table or vector file in bounded chunks, screens every row and
+either streams the result to a file (CSV or GeoJSON, written atomically) or returns it as a
+GeoDataFrame, together with a `ScreenReport`: what was read, the verdict counts, the first bad
+rows and why. It prints nothing and touches no global state (no stderr redirection), so two
+users of the page can screen files at the same time; progress goes to an optional callback.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import shapely
+
+from mapapp._errors import InputFileError
+from mapapp.datum import to_wgs84
+from mapapp.i18n import t
+from mapapp.messages import Msg, msg, text
+from mapapp.screening import (
+    DEFAULT_THRESHOLD_M,
+    VERDICTS,
+    Region,
+    ScreenResult,
+    Waters,
+    load_region,
+    load_waters,
+    provenance,
+    screen_geometries,
+    screen_lonlat,
+)
+from mapapp.tables import Chunk, CsvSink, GeoJsonSink, InputSource, iter_chunks, open_input
+
+ADDED_COLUMNS = ("distance_m", "nearest_water", "nearest_water_id", "verdict", "error", "rule")
+UNCERTAINTY_COLUMN = "uncertainty_m"
+OUTPUT_KINDS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+EXAMPLES = 5
+
+Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)
+
+
+@dataclass
+class ScreenReport:
+    """What a screening run read and found; `lines(lang)` says it in words."""
+
+    input_name: str
+    input_format: Msg | str
+    datum: str
+    rule: str
+    waters: str
+    rule_zh: str = ""
+    rows: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    examples: list[tuple[int, Msg | str]] = field(default_factory=list)  # (1-based data row, why)
+    warnings: list[Msg | str] = field(default_factory=list)
+    seconds: float = 0.0
+    out: Path | None = None
+
+    @property
+    def screened(self) -> int:
+        return self.rows - self.counts["invalid"]
+
+    def lines(self, lang: str = "en") -> list[str]:
+        c = self.counts
+        if lang == "zh":
+            how = f"{text(self.input_format, 'zh')}；坐标系 {t(f'datum_{self.datum}', 'zh')}"
+            lines = [f"读取 {self.input_name}：{self.rows:,} 行（{how}）",
+                     f"规则：{self.rule_zh or self.rule}",
+                     f"已核查 {self.screened:,} 行：管控范围内 {c['within']:,}，范围外 {c['outside']:,}，"
+                     f"无法确定 {c['uncertain']:,}；无法核查 {c['invalid']:,}"]
+            lines += [f"第 {row} 行：{text(why, 'zh')}" for row, why in self.examples]
+            if c["invalid"] > len(self.examples):
+                lines.append(f"……另有 {c['invalid'] - len(self.examples):,} 行无法核查（见“原因”列）")
+            lines += [f"注意：{text(w, 'zh')}" for w in self.warnings]
+            return lines
+        lines = [f"mapapp screen: read {self.rows:,} rows from {self.input_name} ({self.input_format}; datum {self.datum})",
+                 f"  rule: {self.rule} ({self.waters})",
+                 (f"  screened {self.screened:,}: within {c['within']:,}, outside {c['outside']:,}, "
+                  f"uncertain {c['uncertain']:,}; invalid {c['invalid']:,}")]
+        if self.examples:
+            lines.append("  invalid rows (1-based data rows, header not counted):")
+            lines += [f"    row {row}: {why}" for row, why in self.examples]
+            if c["invalid"] > len(self.examples):
+                lines.append(f"    ... and {c['invalid'] - len(self.examples):,} more (see the error column)")
+        lines += [f"  warning: {w}" for w in self.warnings]
+        if self.out is not None:
+            rate = self.rows / self.seconds if self.seconds > 0 else float("inf")
+            lines.append(f"  wrote {self.out} in {self.seconds:.1f} s ({rate:,.0f} rows/s)")
+        return lines
+
+
+def output_kind(path: Path) -> str:
+    kind = OUTPUT_KINDS.get(Path(path).suffix.lower())
+    if kind is None:
+        suffix = Path(path).suffix.lower() or "no extension"
+        raise InputFileError(msg("输出文件须以 .csv 或 .geojson 结尾（现为 {s!r}）",
+                                 "{path}: output must end in .csv or .geojson, got {s!r}", path=path, s=suffix))
+    return kind
+
+
+def check_output(out: Path, source: Path) -> None:
+    """Refuse an output that would replace the input or cannot be written, before any work is done."""
+    out, source = Path(out), Path(source)
+    if out.exists() and source.exists() and out.resolve() == source.resolve():
+        raise InputFileError(msg("输出文件与输入文件相同，会覆盖输入：请另选输出文件名",
+                                 "{out}: the output is the input file itself; choose another --out", out=out))
+    if out.is_dir():
+        raise InputFileError(msg("输出路径是一个目录，请给出文件名", "{out}: is a directory; give a file name", out=out))
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputFileError(msg("输出目录不存在", "{parent}: the output's folder does not exist", parent=parent))
+    if not os.access(parent, os.W_OK):
+        raise InputFileError(msg("输出目录不可写", "{parent}: the output's folder is not writable", parent=parent))
+
+
+def screen_file(
+    path: Path, *, out: Path | None = None, scope: str = "jiangxi", distance_m: float = DEFAULT_THRESHOLD_M,
+    datum: str = "wgs84", waters_path: Path | None = None, lon_col: str | None = None, lat_col: str | None = None,
+    max_rows: int | None = None, chunk_rows: int = 100_000, progress: Progress | None = None,
+    input_name: str | None = None,
+) -> tuple[gpd.GeoDataFrame | None, ScreenReport]:
+    """Screen every row of `path`; write to `out` (CSV/GeoJSON) or, with no `out`, return the rows.
+
+    Raises InputFileError (a bilingual message) when nothing can be read, when the file has more
+    than `max_rows` rows, or when `out` cannot be written; bad rows never raise: each is kept
+    with verdict `invalid` and its reason in `error`.
+    """
+    started = time.perf_counter()
+    kind = output_kind(out) if out is not None else None
+    if out is not None:
+        check_output(out, path)
+    source = open_input(path, lon_col=lon_col, lat_col=lat_col)
+    _check_rows(source.rows, max_rows)
+    chunks = iter_chunks(source, chunk_rows=max(1, chunk_rows))
+    first = next(chunks, None)  # read before the output is opened: no rows, no output
+    if first is None:
+        raise InputFileError(msg("文件没有数据行（只有表头？）", "{path}: no data rows (only a header?)",
+                                 path=input_name or Path(path).name))
+    waters = load_waters(scope=scope, path=waters_path)
+    meta = provenance(waters, distance_m) | {"input": input_name or str(path), "input_format": source.describe(),
+                                              "datum": datum}
+    scope_zh = t(f"scope_{scope}", "zh") if waters_path is None else f"自定义水域文件 {Path(waters_path).name}"
+    report = ScreenReport(input_name=input_name or str(path), input_format=source.describe(), datum=datum,
+                          rule=meta["rule"], waters=f"{waters.scope}: {waters.source['selection']}; "
+                                                    f"{waters.source['label']}",
+                          rule_zh=f"距{scope_zh} {distance_m:,.0f} 米以内（水域数据校验值 {waters.checksum[:12]}）",
+                          warnings=list(getattr(source, "warnings", []) or []), out=out)
+    run = _Run(waters=waters, region=load_region(), threshold=distance_m, datum=datum, rule=meta["rule"])
+    expected = source.rows or source.rows_estimate
+    if out is None:
+        frames = []
+        for chunk in _chain(first, chunks):
+            report.rows += len(chunk)
+            _check_rows(report.rows, max_rows)
+            result, geoms = run.screen(chunk, want_geometry=True)
+            part = output_frame(run.table(chunk, result, with_wkt=False), geoms)
+            part["error"] = result.error  # the messages themselves, with their Chinese form (Arrow keeps only text)
+            frames.append(part)
+            _tally(result, chunk.start, report)
+            if progress:
+                progress(report.rows, expected)
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
+        frame.attrs["screening"] = meta
+        report.seconds = time.perf_counter() - started
+        return frame, report
+    sink = CsvSink(out) if kind == "csv" else GeoJsonSink(out, metadata=meta)
+    with sink:
+        for chunk in _chain(first, chunks):
+            report.rows += len(chunk)
+            _check_rows(report.rows, max_rows)
+            result, geoms = run.screen(chunk, want_geometry=kind == "geojson")
+            table = run.table(chunk, result, with_wkt=kind == "csv" and chunk.geometry is not None)
+            if isinstance(sink, CsvSink):
+                sink.write(table)
+            else:
+                sink.write(output_frame(table, geoms))
+            _tally(result, chunk.start, report)
+            if progress:
+                progress(report.rows, expected)
+    report.seconds = time.perf_counter() - started
+    return None, report
+
+
+def _check_rows(rows: int | None, max_rows: int | None) -> None:
+    if max_rows is not None and rows is not None and rows > max_rows:
+        raise InputFileError(msg("文件超过 {n:,} 行，页面中无法核查；请分成小文件，或在服务器上用命令行 mapapp screen 处理",
+                                 "the file has more than {n:,} rows; split it or use `mapapp screen`", n=max_rows))
+
+
+@dataclass
+class _Run:
+    """The fixed settings of one run, applied chunk by chunk."""
+
+    waters: Waters
+    region: Region
+    threshold: float
+    datum: str
+    rule: str
+
+    def screen(self, chunk: Chunk, *, want_geometry: bool) -> tuple[ScreenResult, np.ndarray | None]:
+        """Screen one chunk; also the WGS 84 geometry of each row (None where unknown) if wanted."""
+        u_col = _find_column(chunk.table.column_names, UNCERTAINTY_COLUMN)
+        u = chunk.table.column(u_col).to_pandas() if u_col else None
+        if chunk.geometry is None:
+            assert chunk.lon is not None and chunk.lat is not None
+            lon, lat = (chunk.lon, chunk.lat) if self.datum == "wgs84" else to_wgs84(chunk.lon, chunk.lat, self.datum)
+            result = screen_lonlat(lon, lat, waters=self.waters, threshold_m=self.threshold, uncertainty_m=u,
+                                   region=self.region, errors=chunk.errors)
+            if not want_geometry:  # making a million shapely points costs more than screening them
+                return result, None
+            known = np.isfinite(lon) & np.isfinite(lat)
+            geoms = np.full(len(lon), None, dtype=object)
+            geoms[known] = shapely.points(lon[known], lat[known])
+            return result, geoms
+        geoms = chunk.geometry
+        if self.datum != "wgs84":
+            geoms = shapely.transform(geoms, lambda x, y: to_wgs84(x, y, self.datum), interleaved=False)
+        result = screen_geometries(geoms, waters=self.waters, threshold_m=self.threshold, uncertainty_m=u,
+                                   region=self.region, errors=chunk.errors)
+        return result, geoms
+
+    def table(self, chunk: Chunk, result: ScreenResult, *, with_wkt: bool) -> pa.Table:
+        return output_table(chunk, result, self.waters, self.rule, with_wkt=with_wkt)
+
+
+def _find_column(columns: list[str], name: str) -> str | None:
+    return next((c for c in columns if c.strip().lower() == name), None)
+
+
+def _dictionary(labels: np.ndarray, index: np.ndarray) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32), mask=index < 0),
+                                          pa.array(list(labels), type=pa.string()))
+
+
+def _original_columns(table: pa.Table, reserved: set[str]) -> pa.Table:
+    """The input's columns, with any that clash with ours renamed input_<name> (none dropped)."""
+    names = []
+    for name in table.column_names:
+        new = name
+        while new in reserved:
+            new = f"input_{new}"
+        names.append(new)
+    return table.rename_columns(names)
+
+
+def output_table(chunk: Chunk, result: ScreenResult, waters: Waters, rule: str, *, with_wkt: bool) -> pa.Table:
+    """The chunk's own columns, then distance, nearest water, verdict, error and rule."""
+    reserved = set(ADDED_COLUMNS) | ({"geometry"} if with_wkt else set())
+    table = _original_columns(chunk.table, reserved)
+    if with_wkt:  # the input geometry, as given (its own datum), for CSV output of a vector file
+        assert chunk.geometry is not None
+        table = table.append_column("geometry", pa.array(shapely.to_wkt(chunk.geometry, rounding_precision=-1),
+                                                         type=pa.string()))
+    n = len(result.distance_m)
+    columns: dict[str, Any] = {
+        "distance_m": pa.array(np.round(result.distance_m, 1), from_pandas=True),
+        "nearest_water": _dictionary(waters.names, result.water),
+        "nearest_water_id": _dictionary(waters.ids, result.water),
+        "verdict": _dictionary(np.array(VERDICTS, dtype=object), result.code),
+        "error": pa.array(result.error, type=pa.string(), from_pandas=True),
+        "rule": _dictionary(np.array([rule], dtype=object), np.zeros(n, dtype=np.intp)),
+    }
+    for name, column in columns.items():
+        table = table.append_column(name, column)
+    return table
+
+
+def output_frame(table: pa.Table, geoms: np.ndarray | None) -> gpd.GeoDataFrame:
+    frame = table.to_pandas()
+    for name in frame.columns:
+        if isinstance(frame[name].dtype, pd.CategoricalDtype):
+            frame[name] = frame[name].astype(object)
+    if "geometry" in frame.columns:  # an input column of that name: keep it as data
+        frame = frame.rename(columns={"geometry": "input_geometry"})
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=4326), crs=4326)
+
+
+def _chain(first: Chunk, rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    yield first
+    yield from rest
+
+
+def _tally(result: ScreenResult, start: int, report: ScreenReport) -> None:
+    per_code = np.bincount(result.code, minlength=len(VERDICTS))
+    report.counts.update(dict(zip(VERDICTS, per_code.tolist())))
+    if len(report.examples) < EXAMPLES:
+        for i in np.nonzero(~np.equal(result.error, None))[0][: EXAMPLES - len(report.examples)]:
+            report.examples.append((start + int(i) + 1, result.error[i]))
+
+
+def readable(frame: gpd.GeoDataFrame, lang: str, *, water_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The result as people read it: the file's own columns, then distance, water, verdict and why,
+    headed and worded in `lang` (the machine columns stay in the CLI's files)."""
+    names = water_names or {}
+    own = [c for c in frame.columns if c not in (*ADDED_COLUMNS, frame.geometry.name)]
+    table = pd.DataFrame({c: frame[c] for c in own})
+    table[t("distance", lang)] = frame["distance_m"].astype(float).round(0).astype("Int64")
+    table[t("nearest_water", lang)] = frame["nearest_water"].map(lambda w: names.get(w, w) if isinstance(w, str) else "")
+    table[t("verdict", lang)] = frame["verdict"].map(lambda v: t(f"verdict_short_{v}", lang))
+    table[t("reason", lang)] = frame["error"].map(lambda e: text(e, lang))
+    return table

@@ -1,0 +1,335 @@
+"""Files a hostile tester (or an ordinary office) produces: each gets a clear message, loses no row,
+and never shows a traceback. Every file is built here in tmp_path and read with real GDAL/openpyxl."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pytest
+from shapely.geometry import Point
+
+from mapapp._errors import InputFileError
+from mapapp.cli import main
+from mapapp.commands import layers as layers_command
+from mapapp.messages import Msg
+from mapapp.paths import ROOT
+from mapapp.screening import load_region, load_waters, screen_geometries, screen_lonlat
+from mapapp.tables import detect_encoding, iter_chunks, open_input, parse_coordinates, read_table
+
+NANCHANG = (115.89, 28.68)  # inside Jiangxi, near the Gan river
+
+
+def rows_of(path: Path, *, chunk_rows: int = 100_000) -> tuple[pa.Table, list]:
+    """Every row of `path` as one table, with every row's error (None where usable)."""
+    chunks = list(iter_chunks(open_input(path), chunk_rows=chunk_rows))
+    return pa.concat_tables([c.table for c in chunks]), [e for c in chunks for e in c.errors]
+
+
+def screen_cli(capsys: pytest.CaptureFixture[str], src: Path, out: Path, *extra: str) -> tuple[int, str]:
+    code = main(["screen", str(src), "--out", str(out), *extra])
+    return code, capsys.readouterr().err
+
+
+def read_out(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+
+def test_a_repeated_coordinate_column_uses_the_first_and_keeps_the_other(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("name,lon,lat,lon\na,116,28.5,note a\nb,115.9,28.6,note b\n", encoding="utf-8")
+    source = open_input(path)
+    table, errors = rows_of(path)
+    assert table.column_names == ["name", "lon", "lat", "lon.1"]
+    assert table.column("lon.1").to_pylist() == ["note a", "note b"]  # kept as data
+    assert errors == [None, None]
+    assert "'lon' appears more than once" in source.warnings[0] and "“lon.1”" in source.warnings[0].zh
+
+
+def test_cr_only_line_endings_read_as_rows(tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"name,lon,lat\ra,116,28.5\rb,115.9,28.6\r")
+    table, errors = rows_of(path)
+    assert table.column("name").to_pylist() == ["a", "b"] and errors == [None, None]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_detected(tmp_path, encoding):
+    path = tmp_path / "u16.csv"
+    path.write_bytes("名称,经度,纬度\n甲,116,28.5\n乙,115.9,28.6\n".encode(encoding))
+    assert detect_encoding(path) == encoding
+    table, errors = rows_of(path)
+    assert table.column("名称").to_pylist() == ["甲", "乙"] and errors == [None, None]
+
+
+def test_a_huge_row_after_the_first_keeps_every_row(tmp_path):
+    wkt = "LINESTRING (" + ", ".join(f"116.{i:06d} 28.5" for i in range(160_000)) + ")"  # ~3 MB
+    assert len(wkt) > 2 << 20
+    lines = ["name,lon,lat,wkt", "a,116,28.5,x"] + [f"b,116.1,28.6,\"{wkt}\"", "c,116.2,28.7,z", "d,116.3,28.8"]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table, errors = rows_of(path, chunk_rows=1)
+    assert table.column("name").to_pylist() == ["a", "b", "c", "d"]
+    assert table.column("wkt").to_pylist() == ["x", wkt, "z", ""]  # the ragged last row padded, not lost
+    assert errors == [None] * 4
+
+
+# --- GeoJSON ---------------------------------------------------------------------------------------
+
+
+def feature(name: str, geometry: object) -> dict:
+    return {"type": "Feature", "properties": {"name": name}, "geometry": geometry}
+
+
+def write_geojson(path: Path, features: list, raw: str | None = None) -> Path:
+    path.write_text(raw or json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return path
+
+
+GOOD = feature("good", {"type": "Point", "coordinates": list(NANCHANG)})
+UNCLOSED = feature("unclosed", {"type": "Polygon", "coordinates": [[[116, 28], [116.1, 28], [116.1, 28.1]]]})
+
+
+def test_an_unclosed_ring_is_one_invalid_row_and_the_rest_is_screened(tmp_path):
+    path = write_geojson(tmp_path / "ring.geojson", [GOOD, UNCLOSED, GOOD])
+    table, errors = rows_of(path)
+    assert table.column("name").to_pylist() == ["good", "unclosed", "good"]
+    assert errors[0] is None and errors[2] is None
+    assert errors[1] == "invalid geometry: Points of LinearRing do not form a closed linestring"
+    assert "环没有闭合" in errors[1].zh
+
+
+def test_geometries_gdal_nulls_get_their_reason_and_a_real_null_stays_missing(tmp_path):
+    bad_type = feature("bad type", {"type": "Polygonx", "coordinates": []})
+    text_coords = feature("text", {"type": "Point", "coordinates": ["a", "b"]})
+    path = write_geojson(tmp_path / "bad.geojson", [GOOD, bad_type, text_coords, feature("none", None), GOOD])
+    chunk = next(iter_chunks(open_input(path)))
+    assert chunk.table.column("name").to_pylist() == ["good", "bad type", "text", "none", "good"]
+    assert chunk.errors[1] == "invalid geometry: Unknown geometry type"
+    assert chunk.errors[2].startswith("invalid geometry: malformed GeoJSON geometry: type must be number")
+    assert chunk.errors[3] is None and chunk.geometry[3] is None  # screening reports it as missing
+    result = screen_geometries(chunk.geometry, waters=load_waters(), region=load_region(), errors=chunk.errors)
+    assert [v == "invalid" for v in result.verdict] == [False, True, True, True, False]
+    assert result.error[3] == "missing geometry" and result.error[3].zh == "缺少几何图形"
+
+
+def test_a_file_gdal_refuses_whole_is_read_feature_by_feature(tmp_path):
+    # GDAL refuses the whole file for one coordinate it cannot parse; Python's json reads it as infinity.
+    raw = ('{"type":"FeatureCollection","features":[%s,{"type":"Feature","properties":{"name":"inf"},'
+           '"geometry":{"type":"Point","coordinates":[1e999,28]}},%s]}') % (json.dumps(GOOD), json.dumps(GOOD))
+    path = write_geojson(tmp_path / "inf.geojson", [], raw)
+    source = open_input(path)
+    assert source.reader == "json" and source.rows == 3
+    table, errors = rows_of(path)
+    assert table.column("name").to_pylist() == ["good", "inf", "good"]
+    assert errors == [None, "invalid geometry: a coordinate is infinite or NaN", None]
+
+
+def test_broken_json_is_still_a_clear_error(tmp_path):
+    with pytest.raises(InputFileError, match="cannot be read as a vector file \\(not valid JSON"):
+        open_input(write_geojson(tmp_path / "cut.geojson", [], '{"type":"FeatureCollection","features":[{"ty'))
+
+
+# --- Shapefiles ------------------------------------------------------------------------------------
+
+
+def zipped_shapefile(tmp_path: Path, encoding: str, *, cpg: bool = False) -> Path:
+    frame = gpd.GeoDataFrame({"名称": ["南昌工业园", "贵溪"], "备注": ["赣江边", ""]},
+                             geometry=[Point(*NANCHANG), Point(117.2, 28.3)], crs=4326)
+    frame.to_file(tmp_path / "s.shp", encoding=encoding)
+    path = tmp_path / "s.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for part in tmp_path.glob("s.*"):
+            if part.suffix != ".zip" and (cpg or part.suffix != ".cpg"):
+                archive.write(part, part.name)
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_a_zipped_shapefile_without_cpg_keeps_its_chinese(tmp_path, encoding):
+    path = zipped_shapefile(tmp_path, encoding)
+    table, errors = rows_of(path)
+    assert table.column_names == ["名称", "备注"]
+    assert table.column("名称").to_pylist() == ["南昌工业园", "贵溪"] and errors == [None, None]
+
+
+def test_a_shapefile_with_cpg_is_left_to_gdal(tmp_path):
+    source = open_input(zipped_shapefile(tmp_path, "gbk", cpg=True))
+    assert source.encoding is None
+    assert next(iter_chunks(source)).table.column("名称").to_pylist() == ["南昌工业园", "贵溪"]
+
+
+# --- Excel -----------------------------------------------------------------------------------------
+
+
+def test_further_sheets_with_the_coordinates_are_read_and_skipped_ones_are_named(tmp_path):
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "南昌"
+    first.append(["name", "lon", "lat", "code"])
+    first.append(["a", 116, 28.5, "001"])
+    second = book.create_sheet("九江")
+    second.append(["lat", "lon", "name"])  # other order, fewer columns
+    second.append([29.7, 116.0, "b"])
+    book.create_sheet("空白")
+    notes = book.create_sheet("说明")
+    notes.append(["说明"])
+    notes.append(["本表由……填写"])
+    book.save(tmp_path / "s.xlsx")
+    source = open_input(tmp_path / "s.xlsx")
+    assert [s.name for s in source.sheets] == ["南昌", "九江"] and source.rows == 2
+    table, errors = rows_of(tmp_path / "s.xlsx")
+    assert table.to_pylist() == [{"name": "a", "lon": "116", "lat": "28.5", "code": "001"},
+                                 {"name": "b", "lon": "116", "lat": "29.7", "code": ""}]
+    assert errors == [None, None]
+    skipped = [w for w in source.warnings if "was not read" in w]
+    assert skipped == ["sheet '说明' was not read: it lacks the coordinate column(s) 'lon', 'lat'"]
+    assert "also read sheet(s) '九江'" in source.warnings[-1] and "九江" in source.warnings[-1].zh
+
+
+def formula_workbook(path: Path, cached: dict[str, str] | None = None) -> Path:
+    """Coordinates as formulas, saved by openpyxl (no computed values); `cached` writes a value for
+    some cells, as Excel or WPS would."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "lon", "lat", "note"])
+    sheet.append(["a", "=115+1", "=28+0.5", "plain"])
+    sheet.append(["b", 115.9, 28.6, "=A3&\"!\""])
+    book.save(path)
+    if cached:
+        with zipfile.ZipFile(path) as archive:
+            parts = {n: archive.read(n) for n in archive.namelist()}
+        xml = parts["xl/worksheets/sheet1.xml"].decode()
+        for cell, value in cached.items():
+            xml = re.sub(rf'(<c r="{cell}"[^>]*><f>[^<]*</f>)<v\s*/>', rf"\g<1><v>{value}</v>", xml)
+        parts["xl/worksheets/sheet1.xml"] = xml.encode()
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+    return path
+
+
+def test_formulas_without_values_are_reported_not_called_missing(tmp_path):
+    path = formula_workbook(tmp_path / "f.xlsx")
+    source = open_input(path)
+    chunk = next(iter_chunks(source))
+    assert chunk.errors[0].startswith("formula without a computed value in 'lon' and 'lat'")
+    assert "Excel or WPS" in chunk.errors[0] and "没有保存计算结果" in chunk.errors[0].zh
+    assert "missing" not in chunk.errors[0]
+    assert chunk.errors[1] is None and chunk.lon[1] == pytest.approx(115.9)
+    assert any("column 'note' has formulas" in w for w in source.warnings)
+
+
+def test_formulas_with_saved_values_are_read(tmp_path):
+    path = formula_workbook(tmp_path / "f.xlsx", cached={"B2": "116", "C2": "28.5"})
+    chunk = next(iter_chunks(open_input(path)))
+    assert chunk.errors[0] is None and (chunk.lon[0], chunk.lat[0]) == (116, 28.5)
+
+
+def test_read_table_lists_the_formulas_without_values(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["id", "level"])
+    book.active.append(["guixi_etdz", "=B3"])
+    book.active.append(["wanzai_industrial_park", "provincial"])
+    book.save(tmp_path / "u.xlsx")
+    frame = read_table(tmp_path / "u.xlsx")
+    assert frame.attrs["uncomputed_formulas"] == [(1, "level")]
+
+
+# --- coordinates and messages ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["116°30′36″", "116°30′36′′", "116°30'36''", "116°30’36”", "116°30′36.0″E"])
+def test_dms_seconds_in_every_common_form(text):
+    lon, lat, errors = parse_coordinates(pa.array([text]), pa.array(["28.6"]))
+    assert errors[0] is None and lon[0] == pytest.approx(116.51)
+
+
+def test_row_messages_are_bilingual():
+    _, _, errors = parse_coordinates(pa.array(["", "28.6", "abc"]), pa.array(["", "115.9", "28"]))
+    assert errors[0] == "missing coordinates ('lon' and 'lat' are blank)"
+    assert errors[0].zh == "缺少坐标（“lon”和“lat”均为空）"
+    assert errors[1].zh.startswith("经度与纬度疑似颠倒") and "未自动更正，请核对输入" in errors[1].zh
+    assert "--lon-col" not in errors[1].zh and "--lon-col" not in errors[1]  # rows are read in the page too
+    assert errors[2].zh == "“lon”中的经度 'abc' 不是数字"
+    result = screen_lonlat(np.array([200.0, 121.47, *NANCHANG[:1]]), np.array([10.0, 31.23, NANCHANG[1]]),
+                           waters=load_waters(), region=load_region(), uncertainty_m=["", "", "-5"])
+    assert result.error[0].zh == "坐标超出范围（经度 200，纬度 10）"
+    assert re.fullmatch(r"在江西省外（距省界 \d+ 公里）", result.error[1].zh)  # Shanghai
+    assert result.error[1].startswith("outside Jiangxi (")
+    assert result.error[2] == "uncertainty_m must be a number >= 0, got '-5'" and "不小于 0" in result.error[2].zh
+    assert all(isinstance(e, Msg) for e in result.error)
+
+
+def test_file_errors_are_bilingual_and_name_only_the_file(tmp_path):
+    with pytest.raises(InputFileError) as info:
+        open_input(tmp_path / "missing.csv")
+    message = info.value.args[0]
+    assert message == "missing.csv: file not found" and message.zh == "missing.csv：找不到文件"
+    (tmp_path / "cols.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        open_input(tmp_path / "cols.csv")
+    assert "--lon-col" in info.value.args[0] and "--lon-col" not in info.value.args[0].zh
+    assert str(tmp_path) not in info.value.args[0]
+
+
+# --- end to end: `mapapp screen` -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["dup.csv", "mac.csv", "u16.csv", "ring.geojson", "gbk.zip"])
+def test_screen_command_reads_each_hostile_file(tmp_path, capsys, name):
+    src = tmp_path / name
+    if name == "dup.csv":
+        src.write_text("name,lon,lat,lon\nA,115.89,28.68,x\nB,115.9,28.6,y\n", encoding="utf-8")
+    elif name == "mac.csv":
+        src.write_bytes(b"name,lon,lat\rA,115.89,28.68\rB,115.9,28.6\r")
+    elif name == "u16.csv":
+        src.write_bytes("name,lon,lat\nA,115.89,28.68\nB,115.9,28.6\n".encode("utf-16-le"))
+    elif name == "ring.geojson":
+        write_geojson(src, [feature("A", GOOD["geometry"]), UNCLOSED | {"properties": {"name": "B"}}])
+    else:
+        src = zipped_shapefile(tmp_path, "gbk")
+    code, err = screen_cli(capsys, src, tmp_path / "out.csv")
+    assert code == 0, err
+    out = read_out(tmp_path / "out.csv")
+    assert len(out) == 2 and out["verdict"][0] != "invalid"
+    assert "Traceback" not in err
+
+
+# --- the command line never shows a traceback ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("error", "code", "line"), [
+    (PermissionError(13, "Permission denied", "/srv/x"), 2, "mapapp: error: /srv/x: Permission denied\n"),
+    (RuntimeError("boom\nsecond line"), 3,
+     "mapapp: internal error: RuntimeError: boom second line; please report it\n"),
+    (KeyboardInterrupt(), 130, ""),
+])
+def test_unexpected_errors_become_one_line(capsys, monkeypatch, error, code, line):
+    def fail(args: object) -> int:
+        raise error
+
+    monkeypatch.setattr(layers_command, "_list", fail)
+    assert main(["layers", "list"]) == code
+    assert capsys.readouterr().err == line
+
+
+def test_a_closed_pipe_ends_quietly():
+    proc = subprocess.Popen([sys.executable, "-m", "mapapp", "layers", "list"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `mapapp layers list | head -0`
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 141 and err == ""
