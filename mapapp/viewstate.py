@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -23,12 +24,58 @@ _LIST_KEYS = {
 }
 
 
+# The map's view in a link: `view=LAT,LON,ZOOM`, kept to Jiangxi and its surroundings.
+VIEW_BOX = (20.0, 110.0, 34.0, 122.0)  # south, west, north, east
+ZOOMS = (5, 18)
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where the map is: a centre (lat, lon) and a zoom level."""
+
+    center: tuple[float, float]
+    zoom: int
+
+
 @dataclass(frozen=True)
 class ViewState:
     lang: str = "zh"
     basemap: str = "none"
     layers: tuple[str, ...] = DEFAULT_LAYERS
     filter: SiteFilter = field(default_factory=SiteFilter)
+    map_view: MapView | None = None
+
+
+def view_param(lat: float, lon: float, zoom: int) -> str:
+    return f"{lat:.4f},{lon:.4f},{zoom:d}"
+
+
+def parse_view(value: str) -> MapView | None:
+    """`28.6800,115.9000,9` -> MapView; None for anything else (out of the box, not numbers)."""
+    parts = value.split(",")
+    if len(parts) != 3:
+        return None
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    south, west, north, east = VIEW_BOX
+    if not (south <= lat <= north and west <= lon <= east and ZOOMS[0] <= zoom <= ZOOMS[1]):
+        return None
+    return MapView((lat, lon), zoom)
+
+
+def fit_view(bounds: list[list[float]] | None, *, width: int = 900, height: int = 600) -> MapView:
+    """The centre and the largest whole zoom at which `bounds` ([[s, w], [n, e]]) fit a map of that size."""
+    (south, west), (north, east) = bounds or [[24.49, 113.57], [30.08, 118.48]]
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    zoom_x = math.log2(width * 360 / (256 * max(east - west, 1e-6)))
+    zoom_y = math.log2(height * 2 * math.pi / (256 * max(mercator_y(north) - mercator_y(south), 1e-9)))
+    zoom = int(max(ZOOMS[0], min(ZOOMS[1] - 4, math.floor(min(zoom_x, zoom_y)))))
+    return MapView(((south + north) / 2, (west + east) / 2), zoom)
 
 
 def _one(params: Mapping[str, object], key: str) -> str:
@@ -45,7 +92,7 @@ def _many(params: Mapping[str, object], key: str) -> list[str]:
 def _adcode(params: Mapping[str, object], key: str, warnings: list[str]) -> str:
     value = _one(params, key)
     if value and not (len(value) == 6 and value.startswith("36") and value.isdigit()):
-        warnings.append(f"{key}={value!r} ignored")
+        warnings.append(f"{key}={value}")
         return ""
     return value
 
@@ -69,6 +116,8 @@ def to_query(state: ViewState) -> dict[str, str]:
             query[key] = str(getattr(f, name))
     if f.distance_m != SiteFilter().distance_m:
         query["distance"] = f"{f.distance_m:g}"
+    if state.map_view is not None:
+        query["view"] = view_param(*state.map_view.center, state.map_view.zoom)
     return query
 
 
@@ -79,19 +128,19 @@ def from_query(params: Mapping[str, object], *, layer_ids: tuple[str, ...]) -> t
     def choice(key: str, allowed: tuple[str, ...] | dict, default: str) -> str:
         value = _one(params, key)
         if value and value not in allowed:
-            warnings.append(f"{key}={value!r} ignored")
+            warnings.append(f"{key}={value}")
             return default
         return value or default
 
     state = ViewState(lang=choice("lang", LANGS, "zh"), basemap=choice("basemap", BASEMAPS, "none"))
     if "layers" in params:
         wanted = _many(params, "layers")
-        warnings += [f"layer {x!r} ignored" for x in wanted if x not in layer_ids]
+        warnings += [f"layers={x}" for x in wanted if x not in layer_ids]
         state = replace(state, layers=tuple(x for x in wanted if x in layer_ids))
     lists = {}
     for key, (name, allowed) in _LIST_KEYS.items():
         wanted = _many(params, key)
-        warnings += [f"{key}={x!r} ignored" for x in wanted if x not in allowed]
+        warnings += [f"{key}={x}" for x in wanted if x not in allowed]
         lists[name] = tuple(x for x in wanted if x in allowed)
     distance = SiteFilter().distance_m
     if _one(params, "distance"):
@@ -100,7 +149,7 @@ def from_query(params: Mapping[str, object], *, layer_ids: tuple[str, ...]) -> t
             if distance <= 0:
                 raise ValueError
         except ValueError:
-            warnings.append(f"distance={_one(params, 'distance')!r} ignored")
+            warnings.append(f"distance={_one(params, 'distance')}")
             distance = SiteFilter().distance_m
     f = SiteFilter(
         **lists,
@@ -110,4 +159,9 @@ def from_query(params: Mapping[str, object], *, layer_ids: tuple[str, ...]) -> t
         scope=choice("scope", tuple(SCOPES), "jiangxi"),
         distance_m=distance,
     )
-    return replace(state, filter=f), warnings
+    map_view = None
+    if _one(params, "view"):
+        map_view = parse_view(_one(params, "view"))
+        if map_view is None:
+            warnings.append(f"view={_one(params, 'view')}")
+    return replace(state, filter=f, map_view=map_view), warnings

@@ -47,8 +47,13 @@ def page_count(at: AppTest) -> str:
     return lines[0]
 
 
-def site_table_ids(at: AppTest) -> list[str]:
-    return list(at.dataframe[0].value["id"])  # the first tab's table
+def site_table_ids(at: AppTest, lang: str = "zh") -> list[str]:
+    return list(at.dataframe[0].value[t("site_id", lang)])  # the first tab's table
+
+
+def key(name: str, lang: str = "zh") -> str:
+    """Widgets are keyed per language (see mapapp.ui.sidebar)."""
+    return f"{name}.{lang}"
 
 
 def test_default_page(sites: gpd.GeoDataFrame) -> None:
@@ -70,26 +75,26 @@ def test_query_filters_sites(sites: gpd.GeoDataFrame) -> None:
     at = run(industry="copper")
     assert count_line(copper, sites) in page_count(at)
     assert site_table_ids(at) == list(copper["id"])
-    assert at.sidebar.multiselect(key="industry").value == ["copper"]
+    assert at.sidebar.multiselect(key=key("industry")).value == ["copper"]
 
 
 def test_sidebar_filters_update_count_table_and_query(sites: gpd.GeoDataFrame) -> None:
     at = run()
-    at.sidebar.multiselect(key="industry").set_value(["copper"]).run()
+    at.sidebar.multiselect(key=key("industry")).set_value(["copper"]).run()
     copper = sites[matches(sites, SiteFilter(industries=("copper",)))]
     assert count_line(copper, sites) in page_count(at)
     assert site_table_ids(at) == list(copper["id"])
     assert at.query_params["industry"] == "copper"
 
-    at.sidebar.multiselect(key="industry").set_value([]).run()
-    at.sidebar.selectbox(key="prefecture").set_value(YINGTAN).run()
+    at.sidebar.multiselect(key=key("industry")).set_value([]).run()
+    at.sidebar.selectbox(key=key("prefecture")).set_value(YINGTAN).run()
     yingtan = sites[matches(sites, SiteFilter(prefecture=YINGTAN))]
     assert count_line(yingtan, sites) in page_count(at)
     assert at.query_params["pref"] == YINGTAN
     assert "industry" not in at.query_params
     # The county list follows the prefecture.
     counties = load_layer("counties")
-    assert at.sidebar.selectbox(key="county").options == ["全部", *counties.loc[counties["parent_adcode"] == YINGTAN, "name_zh"]]
+    assert at.sidebar.selectbox(key=key("county")).options == ["全部", *counties.loc[counties["parent_adcode"] == YINGTAN, "name_zh"]]
 
 
 def test_restriction_filter_uses_the_verdicts(sites: gpd.GeoDataFrame) -> None:
@@ -100,16 +105,16 @@ def test_restriction_filter_uses_the_verdicts(sites: gpd.GeoDataFrame) -> None:
     assert set(site_table_ids(at)) == set(near["id"])
 
 
-@pytest.mark.parametrize(("key", "value"), [
+@pytest.mark.parametrize(("name", "value"), [
     ("industry", "gold"), ("county", "999"), ("distance", "-5"), ("lang", "fr"), ("layers", "nope"),
     ("restriction", "inside"),
 ])
-def test_bad_query_values_are_named_in_a_warning(key: str, value: str, sites: gpd.GeoDataFrame) -> None:
-    at = run(**{key: value})
+def test_bad_query_values_are_named_in_a_warning(name: str, value: str, sites: gpd.GeoDataFrame) -> None:
+    at = run(**{name: value})
     assert len(at.warning) == 1
     assert at.warning[0].value.startswith(t("warnings"))
-    assert repr(value) in at.warning[0].value and key.rstrip("s") in at.warning[0].value
-    if key != "layers":
+    assert f"{name}={value}" in at.warning[0].value
+    if name != "layers":
         assert f"{len(sites)} / {len(sites)}" in page_count(at)
 
 
@@ -122,42 +127,76 @@ def test_english(sites: gpd.GeoDataFrame) -> None:
     at.sidebar.radio(key="lang").set_value("en").run()
     assert [x.value for x in at.title] == ["Jiangxi Green Industry Map"]
     assert at.query_params["lang"] == "en"
-    assert "Yingtan" in at.sidebar.selectbox(key="prefecture").options
+    assert "Yingtan" in at.sidebar.selectbox(key=key("prefecture", "en")).options
 
 
-@pytest.mark.parametrize(("lon", "lat", "said"), [(117.21, 28.29, "信江"), (113.26, 23.13, "outside Jiangxi")])
-def test_site_check_form(lon: float, lat: float, said: str) -> None:
-    result = check_point(lon, lat, datum="wgs84", scope="jiangxi", threshold_m=1000.0)
-    if result["error"]:
-        expected = f"{t('verdict_invalid')}: {result['error']}"
-    else:
-        expected = t("result", verdict=t(f"verdict_{result['verdict']}"), water=result["nearest_water"],
-                     distance=result["distance_m"], threshold=1000.0)
+@pytest.mark.parametrize(("lon", "lat", "said"), [("117.21", "28.29", "信江"), ("113.26", "23.13", "在江西省外"),
+                                                ("28.29", "117.21", "颠倒")])
+def test_site_check_form(lon: str, lat: str, said: str, counties: gpd.GeoDataFrame) -> None:
     at = run()
-    # The form's inputs have no keys: find them by label.
-    [lon_input] = [w for w in at.number_input if w.label == t("lon")]
-    [lat_input] = [w for w in at.number_input if w.label == t("lat")]
-    lon_input.set_value(lon)
-    lat_input.set_value(lat)
+    at.text_input(key=key("check_lon")).set_value(lon)
+    at.text_input(key=key("check_lat")).set_value(lat)
     [button] = [b for b in at.button if b.label == t("check_button")]
     button.click().run()
-    assert said in expected
-    assert [s.value for s in at.success] == [expected]
+    answers = [m.value for m in (*at.success, *at.warning, *at.error)]
+    assert len(answers) == 1 and said in answers[0], answers
+    assert lon in answers[0] and lat in answers[0]  # says what was checked
 
 
 def test_export_tab_counts_the_region(sites: gpd.GeoDataFrame, prefectures: gpd.GeoDataFrame,
                                       counties: gpd.GeoDataFrame, province: gpd.GeoDataFrame) -> None:
     at = run()
-    at.radio(key="export_region").set_value("prefecture").run()
-    at.selectbox(key="export_prefecture").set_value(YINGTAN).run()
+    at.radio(key=key("export_region")).set_value("prefecture").run()
+    at.selectbox(key=key("export_prefecture")).set_value(YINGTAN).run()
     region = resolve_region(YINGTAN, prefectures=prefectures, counties=counties, province=province)
     frames = {"sites": sites, "water_areas": load_layer("water_areas"), "river_lines": load_layer("river_lines")}
     expected = export_collection(frames, region, clip=False)
-    captions = [c.value for c in at.caption if "features" in c.value]
+    captions = [c.value for c in at.caption if "个要素" in c.value]
     assert len(captions) == 1
-    assert captions[0].startswith(f"{len(expected['features'])} features")
+    assert captions[0].startswith(f"{len(expected['features'])} 个要素")
     assert captions[0].endswith(region.label)
     assert at.get("download_button")
 
-    at.radio(key="export_region").set_value("drawn").run()
+    at.radio(key=key("export_region")).set_value("drawn").run()
     assert [w.value for w in at.warning] == [t("no_drawing")]
+
+
+def test_markdown_in_the_link_is_shown_as_typed_not_as_a_link() -> None:
+    at = run(layers="[点此重新登录](https://evil.example/login)")
+    [warning] = at.warning
+    assert "\\[点此重新登录\\]\\(https://evil.example/login\\)" in warning.value
+
+
+def test_switching_language_keeps_every_choice(sites: gpd.GeoDataFrame) -> None:
+    """Filter, switch language, filter again: the filters, layers and prefecture (as a code) survive."""
+    at = run()
+    default_layers = at.sidebar.multiselect(key=key("layers")).value
+    at.sidebar.multiselect(key=key("industry")).set_value(["copper"]).run()
+    at.sidebar.selectbox(key=key("prefecture")).set_value(YINGTAN).run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.sidebar.multiselect(key=key("industry", "en")).value == ["copper"]
+    assert at.sidebar.selectbox(key=key("prefecture", "en")).value == YINGTAN
+    assert at.sidebar.multiselect(key=key("layers", "en")).value == default_layers
+    at.sidebar.multiselect(key=key("retrofit", "en")).set_value(["unknown"]).run()
+    f = SiteFilter(industries=("copper",), prefecture=YINGTAN, retrofit=("unknown",))
+    assert count_line(sites[matches(sites, f)], sites, "en") in page_count(at)
+    query = dict(at.query_params)
+    assert query["industry"] == "copper" and query["pref"] == YINGTAN and query["retrofit"] == "unknown"
+    assert "layers" not in query  # still the default layers
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert at.sidebar.multiselect(key=key("layers")).value == default_layers
+    assert at.sidebar.multiselect(key=key("retrofit")).value == ["unknown"]
+    assert count_line(sites[matches(sites, f)], sites) in page_count(at)
+
+
+def test_within_with_no_certain_site_says_why_and_offers_the_uncertain(sites: gpd.GeoDataFrame) -> None:
+    within = sites[matches(sites, SiteFilter(restriction="within"))]
+    either = sites[matches(sites, SiteFilter(restriction="within_or_uncertain"))]
+    at = run(restriction="within")
+    [notice] = at.info
+    assert f"另有 {len(either) - len(within)} 个无法确定" in notice.value
+    [button] = [b for b in at.button if b.label == t("show_uncertain", n=len(either) - len(within))]
+    button.click().run()
+    assert count_line(either, sites) in page_count(at)
+    assert at.query_params["restriction"] == "within_or_uncertain"
+

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import shapely
 
 from mapapp.catalog import build_catalog
 from mapapp.geo import GEOD
-from mapapp.layers import load_specs
+from mapapp.layers import load_layer, load_specs
+from mapapp.render.labels import label_points
 from mapapp.render.assets import ExternalAssetError, check_links
-from mapapp.render.sitemap import MapLayer, build_map, layer_features, shift_for_basemap, site_payload, site_popup_html
+from mapapp.render.sitemap import MapLayer, build_map, layer_features, shift_for_basemap, site_payload, site_popup_html, sites_group
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +63,74 @@ def test_site_payload_skips_unlocated_sites(catalog):
     assert len(payload) == int(catalog.sites.geometry.notna().sum())
     assert {"id", "lon", "lat", "popup", "tooltip", "colour", "glyph"} <= set(payload[0])
     assert all(113.5 < p["lon"] < 118.5 and 24.4 < p["lat"] < 30.1 for p in payload)
+
+
+# --- what the page's defects list asked of the map (issue 8) --------------------------------------
+
+
+def _html(m) -> str:
+    return m.get_root().render()
+
+
+def test_every_property_that_reaches_html_is_escaped(counties):
+    """A name or popup field holding markup is shown as text: it never runs in the browser."""
+    evil = "<img src=x onerror=alert(1)>"
+    specs = load_specs()
+    clusters = layer_features(specs["clusters"], load_layer("clusters").head(2).assign(name_zh=evil, notes=evil), "zh")
+    for feature in clusters["features"]:
+        assert evil not in feature["properties"]["_tip"] and "&lt;img" in feature["properties"]["_tip"]
+        assert "<img" not in feature["properties"]["_popup"]
+    labels = label_points(counties.head(2).assign(name_zh=evil), "county", "zh")
+    page = _html(build_map([], labels=labels))
+    assert "<img src=x" not in page  # the labels' JSON escapes "<" and the script sets textContent
+
+
+def test_waters_and_base_layers_open_no_popup_so_a_click_checks_the_point():
+    specs = load_specs()
+    for layer in ("water_areas", "river_lines", "counties", "prefectures"):
+        features = layer_features(specs[layer], load_layer(layer, display=True).head(3), "zh")["features"]
+        assert all(set(f["properties"]) == {"_tip"} for f in features), layer
+    assert "rule_groups" not in json.dumps(layer_features(specs["water_areas"], load_layer("water_areas"), "zh"))
+
+
+def test_legend_folds_and_opens_folded_on_a_narrow_map():
+    page = _html(build_map([], lang="zh"))
+    assert "map-legend" in page and "folded" in page and "aria-expanded" in page
+    assert "fold(map.getSize().x < 1000)" in page and "popupopen" in page
+
+
+def test_clusters_use_their_own_colour_not_leaflets_green_and_yellow():
+    page = _html(build_map([], lang="zh"))
+    assert ".site-cluster div" in page and "#3f5873" in page
+    sites = load_layer("sites").head(3)
+    m = build_map([], lang="zh")
+    sites_group(sites, dict.fromkeys(sites.id, ""), "zh", name="x").add_to(m)
+    assert "site-cluster" in _html(m)
+
+
+@pytest.mark.parametrize(("lang", "present", "absent"), [
+    ("zh", ["绘制多边形", "全屏", "放大", "imperial: false"], ["Draw a polygon"]),
+    ("en", ["Full screen", "imperial: false"], ["绘制多边形"]),
+])
+def test_map_controls_speak_the_page_language_and_the_scale_is_metric(lang, present, absent):
+    page = _html(build_map([], lang=lang))
+    for text in present:
+        assert text in page or json.dumps(text)[1:-1] in page, text
+    for text in absent:
+        assert text not in page and json.dumps(text)[1:-1] not in page, text
+
+
+def test_place_names_come_from_the_local_layers_by_zoom(prefectures, counties):
+    labels = label_points(prefectures, "prefecture", "zh") + label_points(counties, "county", "en")
+    assert len(labels) == 11 + 100
+    assert "南昌市" in {label["name"] for label in labels}
+    assert any(label["name"].startswith("Guixi") for label in labels)
+    for label in labels:  # each name sits inside its own unit
+        frame = prefectures if label["kind"] == "prefecture" else counties
+        column = "name_zh" if label["kind"] == "prefecture" else "name_en"
+        unit = frame.loc[frame[column] == label["name"]].geometry.iloc[0]
+        assert unit.buffer(1e-6).contains(shapely.Point(label["lon"], label["lat"])), label
+    rivers = label_points(load_layer("river_lines", display=True), "water", "zh")
+    assert {"赣江", "信江"} <= {label["name"] for label in rivers}
+    page = _html(build_map([], labels=labels))
+    assert '"prefecture": 7' in page and '"county": 9' in page

@@ -7,12 +7,17 @@ import pandas as pd
 import streamlit as st
 
 from mapapp.catalog import INDICATORS_CSV, SOURCES
+from mapapp.datum import from_wgs84
 from mapapp.filters import screen_sites
 from mapapp.indicators import indicators_frame, validate_indicator_rows
 from mapapp.layers import LayerSpec, load_layer, load_specs
 from mapapp.paths import DATA_DIR
+from mapapp.pointcheck import PointCheck, check
+from mapapp.render.labels import label_points
 from mapapp.render.sitemap import layer_features, shift_for_basemap, site_popups
 from mapapp.storage import read_csv_records
+
+WATER_LAYERS = ("water_areas", "river_lines")
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,11 +50,53 @@ def indicators() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def map_features(layer_id: str, basemap: str) -> dict:
+def map_features(layer_id: str, basemap: str, lang: str) -> dict:
     """The GeoJSON the map embeds for a layer. Read-only: folium only reads it."""
-    return layer_features(specs()[layer_id], display_layer(layer_id, basemap))
+    return layer_features(specs()[layer_id], display_layer(layer_id, basemap), lang)
+
+
+@st.cache_resource(show_spinner=False)
+def unit_names(lang: str) -> dict[str, dict[str, str]]:
+    """{"prefectures"|"counties": {adcode: name in lang}}."""
+    column = "name_en" if lang == "en" else "name_zh"
+    return {layer: dict(zip(full_layer(layer).adcode, full_layer(layer)[column])) for layer in ("prefectures", "counties")}
 
 
 @st.cache_resource(show_spinner=False)
 def popups(lang: str, scope: str, distance_m: float) -> dict[str, str]:
-    return site_popups(screened_sites(scope, distance_m), indicators(), lang)
+    return site_popups(screened_sites(scope, distance_m), indicators(), lang, unit_names(lang))
+
+
+@st.cache_resource(show_spinner=False)
+def place_labels(lang: str, basemap: str) -> list[dict]:
+    """Names of prefectures, counties and the regulated waters, placed from the display layers."""
+    labels = []
+    for layer, kind in (("prefectures", "prefecture"), ("counties", "county"), *((w, "water") for w in WATER_LAYERS)):
+        labels += label_points(display_layer(layer, basemap), kind, lang)
+    return labels
+
+
+@st.cache_resource(show_spinner=False)
+def water_names(lang: str) -> dict[str, str]:
+    """The screening names waters by their Chinese name: that name -> the name in `lang`."""
+    names: dict[str, str] = {}
+    for layer in WATER_LAYERS:
+        frame = full_layer(layer)
+        names |= dict(zip(frame.name_zh, frame.name_en if lang == "en" else frame.name_zh))
+    return names
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def checked_point(lon: float, lat: float, datum: str, scope: str, distance_m: float) -> PointCheck:
+    return check(lon, lat, datum=datum, scope=scope, threshold_m=distance_m, counties=full_layer("counties"))
+
+
+def shift_points(points: list[dict], basemap: str) -> list[dict]:
+    """Map points (WGS 84) moved to GCJ-02 over Gaode tiles."""
+    if basemap != "gaode":
+        return points
+    moved = []
+    for p in points:
+        lon, lat = from_wgs84(p["lon"], p["lat"], "gcj02")
+        moved.append(p | {"lon": float(lon), "lat": float(lat)})
+    return moved

@@ -1,18 +1,30 @@
-"""Showing a folium map through streamlit-folium, with no asset ever fetched from the internet."""
+"""The map on the page: a fragment, so panning, clicking and drawing rerun only the map and its answer.
+
+The folium map itself depends only on the language, the basemap and the layers; sites, uploaded
+points and the point last clicked are dynamic feature groups, and the view (centre and zoom) is
+passed to streamlit-folium, which moves the map without rebuilding it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import folium
+import geopandas as gpd
+import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
+from mapapp.i18n import t
 from mapapp.render.assets import check_links
+from mapapp.render.sitemap import MapLayer, build_map, points_group, shift_for_basemap, sites_group
+from mapapp.ui import data, state
+from mapapp.ui.check import clicked_check, clicked_point_ui, point_marker
+from mapapp.viewstate import MapView, ViewState, fit_view
 
-# What the browser sends back: a click on the map (site check) and drawn shapes (export region).
-# Bounds, zoom and popup clicks are left out, so panning, zooming and opening popups never rerun.
-RETURNED = ["last_clicked", "all_drawings"]
+# What the browser sends back: a click on the map (site check), drawn shapes (export region) and
+# the view (for the link). Popup clicks are left out: opening a popup never reruns anything.
+RETURNED = ["last_clicked", "all_drawings", "center", "zoom"]
+HEIGHT = 620
 
 
 def _guard() -> None:
@@ -33,8 +45,59 @@ def _guard() -> None:
 _guard()
 
 
-def show_map(m: folium.Map, *, dynamic: list[folium.FeatureGroup], key: str, height: int = 620) -> dict[str, Any]:
-    return st_folium(
-        m, key=key, height=height, use_container_width=True, returned_objects=RETURNED,
-        feature_group_to_add=dynamic,
-    ) or {}
+def map_key(view: ViewState) -> str:
+    return f"map-{view.lang}-{view.basemap}-{','.join(view.layers)}"
+
+
+def region_bounds(view: ViewState) -> list[list[float]] | None:
+    """The chosen county's or prefecture's bounds ([[south, west], [north, east]]), if one is chosen."""
+    f = view.filter
+    for code, layer in ((f.county, "counties"), (f.prefecture, "prefectures")):
+        if code:
+            frame = data.full_layer(layer)
+            match = frame[frame.adcode == code]
+            if match.empty:  # a stale or foreign code: show the province rather than NaN bounds
+                return None
+            west, south, east, north = match.total_bounds
+            return [[south, west], [north, east]]
+    return None
+
+
+def _opening_view(view: ViewState) -> MapView | None:
+    """Where to move the map: to a newly chosen region, else to the link's view, else nowhere."""
+    region = (view.filter.prefecture, view.filter.county)
+    if state.region_changed(region):
+        bounds = region_bounds(view)
+        return fit_view(bounds) if bounds else fit_view(None)
+    return view.map_view
+
+
+def _static_map(view: ViewState) -> Any:
+    specs = data.specs()
+    chosen = sorted((i for i in view.layers if i in specs and i != "sites"), key=lambda i: (specs[i].z, list(specs).index(i)))
+    layers = [MapLayer(specs[i], data.map_features(i, view.basemap, view.lang), True) for i in chosen]
+    return build_map(layers, lang=view.lang, basemap=view.basemap, labels=data.place_labels(view.lang, view.basemap))
+
+
+@st.fragment
+def map_ui(view: ViewState, shown: gpd.GeoDataFrame) -> None:
+    """The map, then the verdict for the point last clicked on it."""
+    key = map_key(view)
+    lang, f = view.lang, view.filter
+    groups = [sites_group(shift_for_basemap(shown, view.basemap), data.popups(lang, f.scope, f.distance_m), lang,
+                          name=data.specs()["sites"].title(lang))]
+    clicked = clicked_check(view)
+    marked = [point_marker(clicked, lang, f.distance_m)] if clicked else []
+    for points, name in ((state.uploaded_points(), t("uploaded_points", lang)), (marked, t("clicked_point", lang))):
+        if points:
+            groups.append(points_group(data.shift_points(points, view.basemap), name=name))
+    opening = _opening_view(view)
+    out = st_folium(_static_map(view), key=key, height=HEIGHT, use_container_width=True, returned_objects=RETURNED,
+                    feature_group_to_add=groups, center=opening.center if opening else None,
+                    zoom=opening.zoom if opening else None) or {}
+    state.remember_view(out.get("center"), out.get("zoom"), key)
+    if state.remember_drawings(out.get("all_drawings")):
+        st.rerun(scope="app")  # the export tab offers the new shape
+    if state.remember_click(out.get("last_clicked"), view):
+        st.rerun(scope="fragment")  # draw the new point and its answer
+    clicked_point_ui(view, clicked)

@@ -69,7 +69,9 @@ _NOTHING_PENDING_JS = """
 () => { const g = window.__GLOBAL_DATA__; if (!g) return false;
   const names = {last_clicked: 'lat_lng_clicked'};
   const sent = g.previous_data || {};
-  return g.returned_objects.every(k => JSON.stringify(g[names[k] || k] ?? null) === JSON.stringify(sent[k] ?? null)); }
+  // The view (centre, zoom) is sent on every move: not an interaction a test waits on (see settle).
+  return g.returned_objects.filter(k => k !== 'center' && k !== 'zoom')
+    .every(k => JSON.stringify(g[names[k] || k] ?? null) === JSON.stringify(sent[k] ?? null)); }
 """
 _SENT_JS = "() => JSON.stringify((window.__GLOBAL_DATA__ || {}).previous_data ?? null)"
 # Tag the icon of the marker whose popup belongs to a site, so a locator can click it.
@@ -85,14 +87,25 @@ LATLNG_TO_POINT_JS = _with_map("([lat, lng])", """const p = map.latLngToContaine
   return {x: r.left + p.x, y: r.top + p.y, inside: p.x > 0 && p.y > 0 && p.x < s.x && p.y < s.y};""")
 DRAWINGS_JS = "() => window.drawnItems ? window.drawnItems.toGeoJSON().features : null"
 
-# Counts, in the main page, every script run the browser sees start (for waiting on reruns).
+# Counts, in the main page, every script run the browser sees start (for waiting on reruns), and
+# notes when the run state last changed.
 _RUN_COUNTER_JS = """
 if (window.top === window) {
   window.__stRuns = 0;
+  window.__stChanged = Date.now();
   new MutationObserver(ms => ms.forEach(m => {
+    window.__stChanged = Date.now();
     if (m.target.getAttribute('data-test-script-state') === 'running' && m.oldValue !== 'running') window.__stRuns++;
   })).observe(document, {subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
 }
+"""
+# Quiet: no run, and none started or ended for QUIET_MS. A value the map has just sent starts its
+# run a few milliseconds later; an action taken in that gap would merge into that run and never be
+# counted as a run of its own.
+QUIET_MS = 400
+_SETTLED_JS = """
+(quietMs) => { const app = document.querySelector('[data-testid="stApp"]');
+  return app && app.getAttribute('data-test-script-state') === 'notRunning' && Date.now() - window.__stChanged > quietMs; }
 """
 _IDLE_JS = """
 (runs) => { const app = document.querySelector('[data-testid="stApp"]');
@@ -243,7 +256,13 @@ class MapPage:
         self.page.goto(self.server.url + query)
         expect(self.count_line()).to_be_visible()
         self.wait_for_markers(self.counts()[2])
+        self.settle()
         return self
+
+    def settle(self) -> None:
+        """Wait until the map has reported its opening view and the run that caused is over."""
+        self.map_frame().wait_for_function("() => !!((window.__GLOBAL_DATA__ || {}).previous_data || {}).center")
+        self.page.wait_for_function(_SETTLED_JS, arg=QUIET_MS)
 
     def count_line(self) -> Locator:
         return self.page.get_by_test_id("stMarkdown").locator("strong").filter(
@@ -257,8 +276,8 @@ class MapPage:
         return numbers[0], numbers[1], numbers[2]
 
     def expect_counts(self, shown: int, total: int, mapped: int, *, lang: str = "zh") -> None:
-        text = (f"{shown} / {total} 个站点（地图上 {mapped} 个）" if lang == "zh"
-                else f"{shown} of {total} sites ({mapped} on the map)")
+        text = (f"{shown} / {total} 个园区/基地（地图上 {mapped} 个）" if lang == "zh"
+                else f"{shown} of {total} parks and bases ({mapped} on the map)")
         expect(self.count_line()).to_contain_text(text)
 
     def map_iframe(self) -> Locator:
@@ -340,6 +359,7 @@ class MapPage:
         was sent, until that rerun has finished. Returns whether the page reran.
         """
         frame = self.map_frame()
+        self.page.wait_for_function(_SETTLED_JS, arg=QUIET_MS)
         runs, sent = self.run_count(), frame.evaluate(_SENT_JS)
         action()
         frame.wait_for_function(_NOTHING_PENDING_JS)
@@ -360,6 +380,7 @@ class MapPage:
 
     def rerun(self, action: Callable[[], None]) -> None:
         """Do something that reruns the script (a widget change) and wait until that run has finished."""
+        self.page.wait_for_function(_SETTLED_JS, arg=QUIET_MS)
         runs = self.run_count()
         action()
         self.wait_for_run_after(runs)

@@ -28,7 +28,7 @@ from mapapp.indicators import indicators_frame, validate_indicator_rows
 from mapapp.layers import load_layer
 from mapapp.paths import DATA_DIR
 from mapapp.records import split_list
-from mapapp.screening import check_point
+from mapapp.pointcheck import check, describe
 from mapapp.storage import read_csv_records
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def test_click_on_site_opens_popup_with_indicators(app: MapPage, sites: gpd.GeoD
     expect(popup).to_have_attribute("data-site-id", COPPER_SITE)
     assert app.open_popup_site() == COPPER_SITE
     expect(popup).to_contain_text(site["name_zh"])
-    expect(popup.locator("table.site-indicators tr")).to_have_count(linked)
+    expect(popup.locator("table.site-indicators tbody tr")).to_have_count(linked)
     expect(popup.locator("table.site-indicators")).not_to_contain_text("—")
 
 
@@ -186,12 +186,12 @@ def test_export_prefecture_geojson_reads_in_gdal(app: MapPage, sites: gpd.GeoDat
     app.open()
     panel = app.tab("导出 GeoJSON")
     app.rerun(panel.get_by_text("设区市", exact=True).click)  # the region radio
-    app.pick(panel, "设区市", "鹰潭", "鹰潭市 Yingtan")
+    app.pick(panel, "设区市", "鹰潭", "鹰潭市")
     layers = panel.get_by_test_id("stMultiSelect").filter(has_text="导出图层")
-    app.rerun(layers.get_by_role("button", name="Remove 五河干流（中心线）").click)
+    app.rerun(layers.get_by_role("button", name="移除 五河干流（中心线）").click)
     app.pick(panel, "导出图层", "县", "县（市、区）")
-    caption = panel.get_by_test_id("stCaptionContainer").filter(has_text="features")
-    expect(caption).to_contain_text(f"{len(expected['features'])} features")
+    caption = panel.get_by_test_id("stCaptionContainer").filter(has_text="个要素")
+    expect(caption).to_contain_text(f"{len(expected['features'])} 个要素")
     expect(caption).to_contain_text(region.label)
 
     with app.page.expect_download() as download:
@@ -236,9 +236,11 @@ def test_export_drawn_rectangle(app: MapPage, sites: gpd.GeoDataFrame, tmp_path:
     assert site_ids(expected), "the rectangle should hold some sites"
 
     panel = app.tab("导出 GeoJSON")
-    app.rerun(panel.get_by_text("地图上绘制的矩形或多边形", exact=True).click)
-    caption = panel.get_by_test_id("stCaptionContainer").filter(has_text="features")
-    expect(caption).to_contain_text(f"{len(expected['features'])} features")
+    # The drawing reruns the map's fragment, then the page (for this tab): the click may land in
+    # either run, so wait for what it shows, not for a count of runs.
+    panel.get_by_text("地图上绘制的矩形或多边形", exact=True).click()
+    caption = panel.get_by_test_id("stCaptionContainer").filter(has_text="个要素")
+    expect(caption).to_contain_text(f"{len(expected['features'])} 个要素")
     expect(caption).to_contain_text(region.label)
     with app.page.expect_download() as download:
         panel.get_by_test_id("stDownloadButton").get_by_role("button").click()
@@ -256,33 +258,32 @@ def test_export_drawn_rectangle(app: MapPage, sites: gpd.GeoDataFrame, tmp_path:
             assert box.intersects(geom), feature["properties"]
 
 
-def _verdict_text(lon: float, lat: float) -> str:
+def _verdict_text(lon: float, lat: float, counties: gpd.GeoDataFrame) -> str:
+    """What the page says of a WGS 84 point under the default rule (the same function the page uses)."""
     f = SiteFilter()
-    result = check_point(lon, lat, datum="wgs84", scope=f.scope, threshold_m=f.distance_m)
-    if result["error"]:
-        return f"{t('verdict_invalid')}: {result['error']}"
-    return t("result", verdict=t(f"verdict_{result['verdict']}"), water=result["nearest_water"],
-             distance=result["distance_m"], threshold=f.distance_m)
+    c = check(lon, lat, datum="wgs84", scope=f.scope, threshold_m=f.distance_m, counties=counties)
+    units = dict(zip(counties.adcode, counties.name_zh)) | dict(zip(*load_layer("prefectures")[["adcode", "name_zh"]].T.values))
+    return describe(c, "zh", threshold_m=f.distance_m, unit_names=units)
 
 
-def test_site_check_form_gives_verdicts(app: MapPage) -> None:
-    near_xin = _verdict_text(117.21, 28.29)
+def test_site_check_form_gives_verdicts(app: MapPage, counties: gpd.GeoDataFrame) -> None:
+    near_xin = _verdict_text(117.21, 28.29, counties)
     assert t("verdict_within") in near_xin and "信江" in near_xin
-    guangzhou = _verdict_text(113.26, 23.13)
-    assert "outside Jiangxi" in guangzhou
+    guangzhou = _verdict_text(113.26, 23.13, counties)
+    assert "在江西省外" in guangzhou
 
     app.open()
     panel = app.tab("选址核查")
-    result = panel.get_by_test_id("stAlertContentSuccess").get_by_test_id("stMarkdownContainer")
     # Guangzhou first: the second answer then proves the typed values, not the form's defaults, were used.
-    for (lon, lat), text in (((113.26, 23.13), guangzhou), ((117.21, 28.29), near_xin)):
-        panel.get_by_role("spinbutton", name="经度").fill(str(lon))
-        panel.get_by_role("spinbutton", name="纬度").fill(str(lat))
+    for (lon, lat), text, kind in (((113.26, 23.13), guangzhou, "Error"), ((117.21, 28.29), near_xin, "Warning")):
+        panel.get_by_role("textbox", name="经度").fill(str(lon))
+        panel.get_by_role("textbox", name="纬度").fill(str(lat))
         panel.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+        result = panel.get_by_test_id(f"stAlertContent{kind}").get_by_test_id("stMarkdownContainer")
         expect(result).to_have_text(text)
 
 
-def test_map_click_checks_that_point(app: MapPage) -> None:
+def test_map_click_checks_that_point(app: MapPage, counties: gpd.GeoDataFrame) -> None:
     lon, lat = 113.9, 27.0  # Hunan, west of Jiangxi, inside the default view and off every layer
     app.open()
     app.map_iframe().scroll_into_view_if_needed()
@@ -290,10 +291,10 @@ def test_map_click_checks_that_point(app: MapPage) -> None:
     assert app.map_action(lambda: app.page.mouse.click(x, y)), "a map click must rerun the page"
     # The answer appears under the map.
     info = app.page.get_by_test_id("stMain").get_by_test_id("stAlertContentInfo")
-    expect(info).to_contain_text("→")
-    shown_lon, shown_lat = (float(v) for v in re.findall(r"-?\d+\.\d{5}", info.inner_text())[:2])
+    expect(info).to_contain_text("核查点")
+    shown_lon, shown_lat = (float(v) for v in re.findall(r"-?\d+\.\d+", info.inner_text())[:2])
     assert (shown_lon, shown_lat) == pytest.approx((lon, lat), abs=0.02)
-    expect(info).to_contain_text(_verdict_text(shown_lon, shown_lat))
+    expect(info).to_have_text(_verdict_text(shown_lon, shown_lat, counties))
 
 
 def test_english_page(app: MapPage, sites: gpd.GeoDataFrame) -> None:

@@ -1,0 +1,225 @@
+"""Point symbols on the map: the register's sites (clustered, with popups) and screened points.
+
+Both are drawn in the browser from one JSON payload by one element each: folium compiles a
+template per Marker, DivIcon, Popup and Tooltip, which made every filter change cost a quarter
+of a second.
+"""
+
+from __future__ import annotations
+
+import html
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement, Template
+from folium import plugins
+from folium.elements import JSCSSMixin
+
+from mapapp import vocab
+from mapapp.i18n import t
+from mapapp.indicators import format_value
+from mapapp.records import split_list
+from mapapp.render.vectors import cell_text
+
+RETROFIT_COLOURS = {
+    "completed": "#1a9641", "in_progress": "#66bd63", "planned": "#fdae61", "not_started": "#d7191c", "unknown": "#8c8c8c",
+}
+KIND_SYMBOLS = {
+    "park": "●", "development_zone": "■", "recycling_base": "▲", "solid_waste_base": "◆",
+    "chemical_park": "⬣", "cluster_node": "✚", "plant": "★", "county_base": "⬟",
+}
+VERDICT_COLOURS = {"within": "#d7191c", "uncertain": "#f59e0b", "outside": "#2b83ba"}
+UNKNOWN = "unknown"
+
+
+def _codes(cell: str, vocabulary: dict[str, tuple[str, str]], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(vocab.label(vocabulary, c, lang) for c in split_list(cell))
+
+
+def _status(site: pd.Series, field: str, vocabulary: dict[str, tuple[str, str]], lang: str) -> str:
+    """A status with its date and source, or just the label when it is unknown."""
+    text = html.escape(vocab.label(vocabulary, site[field], lang))
+    extras = [cell_text(site.get(f"{field}_as_of")), cell_text(site.get(f"{field}_source"))]
+    extras = [e for e in extras if e and e != UNKNOWN]
+    return text + (f" <span style='color:#666'>({'; '.join(extras)})</span>" if extras else "")
+
+
+def _place(name: object, names: dict[str, str], code: object, lang: str) -> str:
+    """A prefecture or county in the page's language; 'unknown' said as such."""
+    if isinstance(code, str) and code in names:
+        return html.escape(names[code])
+    if not isinstance(name, str) or not name or name == UNKNOWN or name.startswith("("):
+        return html.escape(t("unknown", lang))
+    return html.escape(name)
+
+
+def _targets_table(site: pd.Series, indicators: pd.DataFrame, lang: str) -> str:
+    linked = indicators[indicators["id"].isin(split_list(site.get("indicator_ids")))]
+    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("target_indicator", "target_year", "target_value", "target_source"))
+    rows = "".join(
+        f"<tr><td>{cell_text(r.indicator_zh if lang == 'zh' else r.indicator_en)}</td>"
+        f"<td>{'' if pd.isna(r.target_year) else int(r.target_year)}</td>"
+        f"<td>{cell_text(format_value(r.value, r.unit, lang))}</td><td>{cell_text(r.document[:3])} {cell_text(r.clause)}</td></tr>"
+        for r in linked.itertuples()
+    ) or "<tr><td colspan=4>—</td></tr>"
+    return (f"<table class='site-indicators' border=1 style='border-collapse:collapse'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
+                    units: dict[str, dict[str, str]] | None = None) -> str:
+    """The popup: what the site is, how sure its location is, its statuses, targets and sources.
+
+    `units` maps "prefectures"/"counties" to {adcode: name in `lang`} (names fall back to the source's text).
+    """
+    units = units or {}
+    name = site["name_zh"] if lang == "zh" else site["name_en"]
+    other = site["name_en"] if lang == "zh" else site["name_zh"]
+    place = (f"{_place(site.get('prefecture_zh'), units.get('prefectures', {}), site.get('prefecture_adcode'), lang)} / "
+             f"{_place(site.get('county_zh'), units.get('counties', {}), site.get('county_adcode'), lang)}")
+    rows = [
+        (t("kind", lang), html.escape(vocab.label(vocab.SITE_KINDS, site["kind"], lang))),
+        (t("level", lang), html.escape(vocab.label(vocab.LEVELS, site["level"], lang))),
+        (t("prefecture", lang) + " / " + t("county", lang), place),
+        (t("industry", lang), html.escape(_codes(site["industries"], vocab.INDUSTRIES, lang))),
+        (t("retrofit", lang), _status(site, "circular_retrofit", vocab.RETROFIT_STATUSES, lang)),
+        (t("green_park", lang), _status(site, "green_park", vocab.GREEN_PARK_STATUSES, lang)),
+        (t("location_precision", lang), html.escape(vocab.label(vocab.PRECISIONS, site["location_precision"], lang))),
+    ]
+    if pd.notna(site.get("uncertainty_m")):
+        rows.append((t("uncertainty", lang), f"{site['uncertainty_m'] / 1000:,.0f} km"))
+    if "verdict" in site and pd.notna(site.get("distance_m")):
+        rows.append((t("restriction", lang), html.escape(t("verdict_" + str(site["verdict"]), lang)) +
+                     f" ({site['distance_m']:,.0f} m, {cell_text(site['nearest_water'])})"))
+    if pd.notna(site.get("area_ha")):
+        rows.append((t("area", lang), f"{site['area_ha']:,.2f} ha"))
+    table = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    sources = "".join(f"<li>{cell_text(s)}</li>" for s in split_list(site["sources"]))
+    return (
+        f"<div class='site-popup' data-site-id='{cell_text(site['id'])}' style='font-size:12px;max-height:360px;overflow:auto'>"
+        f"<b style='font-size:14px'>{cell_text(name)}</b><br><i>{cell_text(other)}</i>"
+        f"<table class='site-attrs'>{table}</table>"
+        f"<b>{t('indicators', lang)}</b>{_targets_table(site, indicators, lang)}"
+        f"<div style='color:#666'>+ {t('general_indicators', lang)}</div>"
+        f"<b>{t('sources', lang)}</b><ul style='padding-left:16px;margin:0'>{sources}</ul></div>"
+    )
+
+
+def site_popups(sites: gpd.GeoDataFrame, indicators: pd.DataFrame, lang: str,
+                units: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
+    """Popup HTML per site id (built once per language and rule, not on every filter change)."""
+    return {site["id"]: site_popup_html(site, indicators, lang, units) for _, site in sites.iterrows()}
+
+
+class SiteMarkers(MacroElement):
+    """All sites as clustered symbols. Cluster bubbles are neutral grey-blue (the colours belong to
+    the retrofit status); a bubble whose sites share one point (a county's representative point)
+    spreads them out instead of zooming the map in onto an empty canvas."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var cluster = L.markerClusterGroup({
+                maxClusterRadius: 40, zoomToBoundsOnClick: false, spiderfyOnMaxZoom: true,
+                iconCreateFunction: function (c) {
+                    return L.divIcon({html: '<div>' + c.getChildCount() + '</div>', className: 'marker-cluster site-cluster',
+                                      iconSize: [36, 36]});
+                }
+            });
+            cluster.on('clusterclick', function (e) {
+                var b = e.layer.getBounds();
+                var m = cluster._map;
+                if (b.getNorthEast().equals(b.getSouthWest(), 1e-6) || m.getBoundsZoom(b) > 12) { e.layer.spiderfy(); }
+                else { e.layer.zoomToBounds({padding: [30, 30]}); }
+            });
+            {{ this.sites|tojson }}.forEach(function (s) {
+                var icon = L.divIcon({
+                    html: "<div class='site-marker' data-site-id='" + s.id + "' style='color:" + s.colour +
+                          ";font-size:20px;line-height:20px;text-shadow:0 0 2px #000,0 0 1px #000'>" + s.glyph + "</div>",
+                    className: "", iconSize: [20, 20], iconAnchor: [10, 10]});
+                L.marker([s.lat, s.lon], {icon: icon}).bindTooltip(s.tooltip).bindPopup(s.popup, {maxWidth: 460})
+                    .addTo(cluster);
+            });
+            cluster.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, sites: list[dict]) -> None:
+        super().__init__()
+        self._name = "SiteMarkers"
+        self.sites = sites
+
+
+def site_payload(sites: gpd.GeoDataFrame, popups: dict[str, str], lang: str) -> list[dict]:
+    """What the browser needs per located site: position, symbol, colour, tooltip and popup."""
+    located = sites[sites.geometry.notna()]
+    names = located["name_zh" if lang == "zh" else "name_en"]
+    precisions = located["location_precision"].map(lambda p: vocab.label(vocab.PRECISIONS, p, lang))
+    return [
+        {"id": html.escape(sid), "lon": round(g.x, 6), "lat": round(g.y, 6), "popup": popups[sid],
+         "tooltip": html.escape(f"{name} · {precision}"),
+         "colour": RETROFIT_COLOURS.get(status, RETROFIT_COLOURS["unknown"]), "glyph": KIND_SYMBOLS.get(kind, "●")}
+        for sid, g, name, precision, status, kind in zip(
+            located["id"], located.geometry, names, precisions, located["circular_retrofit"], located["kind"])
+    ]
+
+
+def sites_group(sites: gpd.GeoDataFrame, popups: dict[str, str], lang: str, *, name: str) -> folium.FeatureGroup:
+    """The sites as a feature group (many share a county's representative point; clusters spread them)."""
+    group = folium.FeatureGroup(name=name)
+    SiteMarkers(site_payload(sites, popups, lang)).add_to(group)
+    return group
+
+
+class ClusterAssets(JSCSSMixin, MacroElement):
+    """Loads the marker-cluster plugin with the static map.
+
+    streamlit-folium collects script links from the static map only; the sites arrive later as a
+    dynamic feature group, whose cluster layer would otherwise find no plugin loaded.
+    """
+
+    default_js = plugins.MarkerCluster.default_js
+    default_css = plugins.MarkerCluster.default_css
+    # The bubbles' style lives here too: a dynamic group's own header is never rendered.
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+          .site-cluster div { width: 30px; height: 30px; margin: 3px; border-radius: 15px; background: #3f5873;
+                              color: #fff; font: bold 12px/30px sans-serif; text-align: center;
+                              box-shadow: 0 0 0 3px rgba(63,88,115,.35); }
+        </style>
+        {% endmacro %}
+    """)
+
+
+class PointMarkers(MacroElement):
+    """Screened points (an uploaded file, the point last clicked) as circles coloured by verdict."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            {{ this.points|tojson }}.forEach(function (p) {
+                L.circleMarker([p.lat, p.lon], {radius: p.radius || 6, color: '#222', weight: 1, fillColor: p.colour,
+                                               fillOpacity: 0.9, bubblingMouseEvents: true})
+                    .bindTooltip(p.tooltip).addTo(group);
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, points: list[dict]) -> None:
+        super().__init__()
+        self._name = "PointMarkers"
+        self.points = points
+
+
+def points_group(points: list[dict], *, name: str) -> folium.FeatureGroup:
+    """`points`: dicts with lat, lon, verdict and an (unescaped) tooltip text."""
+    group = folium.FeatureGroup(name=name)
+    payload = [{"lat": round(p["lat"], 6), "lon": round(p["lon"], 6), "tooltip": html.escape(p["tooltip"]),
+                "colour": VERDICT_COLOURS.get(p["verdict"], "#8c8c8c"), "radius": p.get("radius")} for p in points]
+    PointMarkers(payload).add_to(group)
+    return group

@@ -1,0 +1,98 @@
+"""Vector layers (boundaries, waters, zones, clusters) as the map draws them.
+
+Every text that reaches the browser is escaped here, in Python: a feature carries only its
+geometry, `_tip` (its name, for the hover tooltip) and, for thematic layers, `_popup` (an HTML
+table in the page's language). Base, water and zone layers get no popup: a Leaflet popup stops
+the click, and a click on the Yangtze or Poyang Lake must check that point like any other.
+"""
+
+from __future__ import annotations
+
+import html
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium.utilities import JsCode
+
+from mapapp import vocab
+from mapapp.i18n import field_label
+from mapapp.layers import LayerSpec
+from mapapp.records import split_list
+from mapapp.storage import geojson_dict
+
+# Fields whose cells are codes of a vocabulary: shown as labels, not as codes.
+CODED_FIELDS = {"industries": vocab.INDUSTRIES, "kind": vocab.SITE_KINDS, "level": vocab.LEVELS}
+POPUP_GROUPS = ("thematic",)  # layers whose features open a popup on click
+
+
+def cell_text(value: object) -> str:
+    """A cell as escaped HTML ("" for blanks, NaN and None)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return html.escape(str(value))
+
+
+def _name(row: pd.Series, lang: str) -> str:
+    for column in (("name_en", "name_zh") if lang == "en" else ("name_zh", "name_en")):
+        if column in row and isinstance(row[column], str) and row[column]:
+            return row[column]
+    return ""
+
+
+def _value(field: str, value: object, lang: str) -> str:
+    if field in CODED_FIELDS:
+        return html.escape("、".join(vocab.label(CODED_FIELDS[field], c, lang) for c in split_list(value)))
+    if field.endswith("_ids"):
+        return html.escape(", ".join(split_list(value)))
+    text = cell_text(value)
+    return text.replace(";", "<br>") if field in ("sources", "notes") else text
+
+
+def feature_popup(spec: LayerSpec, row: pd.Series, lang: str) -> str:
+    rows = "".join(
+        f"<tr><th>{html.escape(field_label(f, lang))}</th><td>{_value(f, row[f], lang)}</td></tr>"
+        for f in spec.popup_fields if f in row and f not in ("name_zh", "name_en") and cell_text(row[f])
+    )
+    return (f"<div class='layer-popup' style='font-size:12px;max-height:320px;overflow:auto'>"
+            f"<b>{html.escape(_name(row, lang))}</b><table>{rows}</table></div>")
+
+
+def layer_features(spec: LayerSpec, frame: gpd.GeoDataFrame, lang: str = "zh") -> dict:
+    """The FeatureCollection the map embeds: geometry, the escaped name, and a popup if the layer has one."""
+    located = frame[frame.geometry.notna()]
+    out = gpd.GeoDataFrame({"_tip": [html.escape(_name(row, lang)) for _, row in located.iterrows()]},
+                           geometry=located.geometry.values, crs=located.crs)
+    if spec.group in POPUP_GROUPS:
+        out["_popup"] = [feature_popup(spec, row, lang) for _, row in located.iterrows()]
+    return geojson_dict(out, precision=5)
+
+
+def style(spec: LayerSpec) -> dict:
+    s = spec.style
+    return {
+        "color": s.get("color", "#3388ff"), "weight": s.get("weight", 1), "fill": s.get("fill", "fill_color" in s),
+        "fillColor": s.get("fill_color", s.get("color", "#3388ff")), "fillOpacity": s.get("fill_opacity", 0.2),
+    }
+
+
+# Tooltips follow the pointer; popups open where the user clicked, without stopping the click, so
+# the map still checks that point. Both texts were escaped in Python.
+_ON_EACH_FEATURE = JsCode("""
+function (feature, layer) {
+    var p = feature.properties || {};
+    if (p._tip) { layer.bindTooltip(p._tip, {sticky: true}); }
+    if (p._popup) {
+        layer.on('click', function (e) {
+            L.popup({maxWidth: 420}).setLatLng(e.latlng).setContent(p._popup).openOn(layer._map);
+        });
+    }
+}
+""")
+
+
+def vector_layer(spec: LayerSpec, features: dict, *, lang: str, show: bool) -> folium.GeoJson:
+    fixed = style(spec)
+    return folium.GeoJson(features, name=spec.title(lang), style_function=lambda _f: fixed, show=show,
+                          smooth_factor=1.0, on_each_feature=_ON_EACH_FEATURE)
+

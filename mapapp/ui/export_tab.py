@@ -1,0 +1,74 @@
+"""Export: the current filter, a prefecture, a county or a drawn shape, as one GeoJSON file."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import streamlit as st
+from shapely.geometry import shape
+
+from mapapp._errors import MapAppError
+from mapapp.datum import geometry_to_wgs84
+from mapapp.export import Region, export_collection, export_filename, region_from_filter, region_from_geometry, resolve_region
+from mapapp.i18n import t
+from mapapp.messages import text
+from mapapp.ui import data, state
+from mapapp.ui.sidebar import wkey
+from mapapp.viewstate import ViewState
+
+REGION_KINDS = ("filter", "prefecture", "county", "drawn")
+
+
+def _region_ui(kind: str, view: ViewState) -> Region | None:
+    lang = view.lang
+    if kind == "filter":
+        return region_from_filter()
+    if kind in ("prefecture", "county"):
+        layer = "prefectures" if kind == "prefecture" else "counties"
+        names = data.unit_names(lang)[layer]
+        preset = view.filter.county if kind == "county" else view.filter.prefecture
+        codes = list(names)
+        code = st.selectbox(t(kind, lang), codes, index=codes.index(preset) if preset in codes else 0,
+                            format_func=names.get, key=wkey(f"export_{kind}", lang))
+        return resolve_region(code, prefectures=data.full_layer("prefectures"), counties=data.full_layer("counties"),
+                              province=data.full_layer("province"))
+    polygons = [d for d in state.drawings() if (d.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")]
+    if not polygons:
+        st.warning(t("no_drawing", lang))
+        return None
+    drawn = shape(polygons[-1]["geometry"])
+    if view.basemap == "gaode":  # drawn over GCJ-02 tiles: bring it back to WGS 84
+        drawn = geometry_to_wgs84(drawn, "gcj02")
+    return region_from_geometry(drawn)
+
+
+def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFrame) -> None:
+    lang, f = view.lang, view.filter
+    specs = data.specs()
+    kind = st.radio(t("region", lang), REGION_KINDS, format_func=lambda k: t(f"region_{k}", lang), horizontal=True,
+                    key=wkey("export_region", lang))
+    try:
+        region = _region_ui(kind, view)
+    except MapAppError as exc:
+        st.error(text(exc, lang))
+        return
+    if region is None:
+        return
+    chosen = st.multiselect(t("export_layers", lang), list(specs), default=["sites", "water_areas", "river_lines"],
+                            format_func=lambda i: specs[i].title(lang), key=wkey("export_layers", lang),
+                            placeholder=t("choose", lang))
+    filtered = True
+    if kind != "filter" and "sites" in chosen:
+        filtered = st.checkbox(t("export_filtered", lang, shown=len(shown), total=len(all_sites)), value=True,
+                               key=wkey("export_filtered", lang))
+    clip = st.checkbox(t("clip", lang), value=False, key=wkey("export_clip", lang), disabled=kind == "filter")
+    frames = {i: ((shown if filtered else all_sites) if i == "sites" else data.full_layer(i)) for i in chosen}
+    collection = export_collection(frames, region, clip=clip,
+                                   filters={k: list(v) if isinstance(v, tuple) else v for k, v in f.as_dict().items()}
+                                   if filtered else {},
+                                   rule={"scope": f.scope, "distance_m": f.distance_m})
+    payload = json.dumps(collection, ensure_ascii=False).encode("utf-8")
+    st.caption(t("export_summary", lang, n=len(collection["features"]), mb=len(payload) / 1e6, region=region.label))
+    st.download_button(t("download_geojson", lang), payload, file_name=export_filename(region, chosen),
+                       mime="application/geo+json", key=wkey("export_download", lang), disabled=not chosen)

@@ -1,0 +1,104 @@
+"""The sidebar: language, layers, basemap and the site filters.
+
+Every widget's key carries the language. Streamlit keeps a selectbox's or multiselect's value
+as the *displayed* text of the option, so when the labels change language a widget with a fixed
+key no longer recognises its own value: it fell back to its default or returned a label where a
+code was expected. A new key per language makes a fresh widget whose default comes from the view
+state (the URL), which is exactly what the user had chosen.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import streamlit as st
+
+from mapapp import vocab
+from mapapp.filters import RESTRICTION_CHOICES, SiteFilter
+from mapapp.i18n import t
+from mapapp.screening import SCOPES
+from mapapp.ui import data
+from mapapp.viewstate import BASEMAPS, LANGS, ViewState
+
+
+def wkey(name: str, lang: str) -> str:
+    """A widget key for one language (see the module docstring)."""
+    return f"{name}.{lang}"
+
+
+def _options(vocabulary: dict[str, tuple[str, str]], lang: str) -> dict:
+    return {"options": list(vocabulary), "format_func": lambda code: vocab.label(vocabulary, code, lang),
+            "placeholder": t("all", lang)}
+
+
+def language_ui(default: str) -> str:
+    return st.sidebar.radio(t("language"), LANGS, index=LANGS.index(default), horizontal=True,
+                            format_func=lambda x: {"zh": "中文", "en": "English"}[x], key="lang")
+
+
+def unit_names(layer: str, lang: str) -> dict[str, str]:
+    """adcode -> name of a prefecture or county in the UI language."""
+    return data.unit_names(lang)[layer]
+
+
+def place_ui(f: SiteFilter, lang: str) -> tuple[str, str]:
+    names = unit_names("prefectures", lang)
+    codes = ["", *names]
+    prefecture = st.sidebar.selectbox(t("prefecture", lang), codes, index=codes.index(f.prefecture) if f.prefecture in codes else 0,
+                                      format_func=lambda c: names.get(c, t("all", lang)), key=wkey("prefecture", lang))
+    counties = data.full_layer("counties")
+    if prefecture:
+        counties = counties[counties.parent_adcode == prefecture]
+    county_names = {code: name for code, name in unit_names("counties", lang).items() if code in set(counties.adcode)}
+    county_codes = ["", *county_names]
+    county = st.sidebar.selectbox(t("county", lang), county_codes,
+                                  index=county_codes.index(f.county) if f.county in county_codes else 0,
+                                  format_func=lambda c: county_names.get(c, t("all", lang)), key=wkey("county", lang))
+    return prefecture, county
+
+
+def filter_ui(f: SiteFilter, lang: str) -> SiteFilter:
+    st.sidebar.subheader(t("filters", lang))
+    pick = {}
+    for name, label, vocabulary in (("industries", "industry", vocab.INDUSTRIES),
+                                    ("retrofit", "retrofit", vocab.RETROFIT_STATUSES),
+                                    ("green_park", "green_park", vocab.GREEN_PARK_STATUSES),
+                                    ("kinds", "kind", vocab.SITE_KINDS), ("levels", "level", vocab.LEVELS)):
+        pick[name] = tuple(st.sidebar.multiselect(t(label, lang), default=list(getattr(f, name)), key=wkey(label, lang),
+                                                  **_options(vocabulary, lang)))
+    prefecture, county = place_ui(f, lang)
+    st.sidebar.subheader(t("restriction", lang))
+    restriction = st.sidebar.selectbox(t("restriction", lang), RESTRICTION_CHOICES, index=RESTRICTION_CHOICES.index(f.restriction),
+                                       format_func=lambda c: t(f"restriction_{c}", lang), key=wkey("restriction", lang),
+                                       label_visibility="collapsed")
+    scope = st.sidebar.selectbox(t("scope", lang), list(SCOPES), index=list(SCOPES).index(f.scope),
+                                 format_func=lambda c: t(f"scope_{c}", lang), key=wkey("scope", lang))
+    distance = st.sidebar.number_input(t("distance", lang), min_value=1, max_value=50_000, value=int(round(f.distance_m)),
+                                       step=500, format="%d", key=wkey("distance", lang))
+    return SiteFilter(prefecture=prefecture, county=county, restriction=restriction, scope=scope,
+                      distance_m=float(distance), **pick)
+
+
+def view_ui(state: ViewState, lang: str) -> ViewState:
+    st.sidebar.subheader(t("layers", lang))
+    specs = data.specs()
+    layer_ids = [i for i in specs if i != "sites"]
+    layers = st.sidebar.multiselect(t("layers", lang), layer_ids, default=[i for i in state.layers if i in layer_ids],
+                                    format_func=lambda i: specs[i].title(lang), key=wkey("layers", lang),
+                                    label_visibility="collapsed", placeholder=t("no_layers", lang))
+    basemap = st.sidebar.selectbox(t("basemap", lang), BASEMAPS, index=BASEMAPS.index(state.basemap),
+                                   format_func=lambda b: t(f"basemap_{b}", lang), key=wkey("basemap", lang))
+    if basemap == "tianditu" and not os.environ.get("TIANDITU_KEY"):
+        st.sidebar.warning(t("tianditu_missing_key", lang))
+    chosen = {*layers, "sites"}
+    return replace(state, lang=lang, basemap=basemap, layers=tuple(i for i in specs if i in chosen))  # spec order
+
+
+def set_filter_value(query_key: str, value: str, widget: str, lang: str) -> None:
+    """A button's callback: put a filter value in the URL and let its widget start again from there.
+
+    Setting the widget's own state would clash with the default it is given from the URL.
+    """
+    st.query_params[query_key] = value
+    st.session_state.pop(wkey(widget, lang), None)

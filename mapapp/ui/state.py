@@ -1,0 +1,99 @@
+"""What one user's session remembers between reruns: the last click, drawings, the view, an upload.
+
+All of the page's own `st.session_state` keys live here, behind small named functions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from mapapp.datum import to_wgs84
+from mapapp.viewstate import ViewState, view_param
+
+_CLICK = "mapapp.click"  # {"lon", "lat"} in WGS 84, and the raw click it came from
+_DRAWINGS = "mapapp.drawings"
+_REGION = "mapapp.region"
+_VIEW = "mapapp.view"
+_OPENED = "mapapp.opened"  # per map key: the view the map opened with
+_UPLOAD = "mapapp.upload"  # {"points": [...], "name": str}
+
+
+def region_changed(region: tuple[str, str]) -> bool:
+    """True the first time a (prefecture, county) choice is seen after another one."""
+    previous = st.session_state.get(_REGION)
+    st.session_state[_REGION] = region
+    return previous is not None and previous != region
+
+
+def remember_view(center: dict | None, zoom: int | None, map_key: str) -> None:
+    """Keep the map's centre and zoom in the URL once the user has moved it, so a link opens the same view.
+
+    The first view a new map reports is where it opened: recorded, but not put in the URL, so the
+    default page keeps a bare address.
+    """
+    if not center or zoom is None:
+        return
+    value = view_param(center["lat"], center["lng"], int(zoom))
+    opened = st.session_state.setdefault(f"{_OPENED}.{map_key}", value)
+    if value == opened and _VIEW not in st.session_state:
+        return
+    if st.session_state.get(_VIEW) != value:
+        st.session_state[_VIEW] = value
+        st.query_params["view"] = value
+
+
+def current_view() -> str | None:
+    return st.session_state.get(_VIEW)
+
+
+def remember_drawings(drawings: list | None) -> bool:
+    """Store the shapes drawn on the map; True when they changed."""
+    drawings = drawings or []
+    if st.session_state.get(_DRAWINGS, []) == drawings:
+        return False
+    st.session_state[_DRAWINGS] = drawings
+    return True
+
+
+def drawings() -> list:
+    return st.session_state.get(_DRAWINGS, [])
+
+
+def remember_click(clicked: dict | None, view: ViewState) -> bool:
+    """Store a new map click in WGS 84 (clicks over Gaode tiles are GCJ-02); True when it is new."""
+    if not clicked or st.session_state.get(_CLICK, {}).get("raw") == clicked:
+        return False
+    lon, lat = float(clicked["lng"]), float(clicked["lat"])
+    if view.basemap == "gaode":
+        lon, lat = (float(v) for v in to_wgs84(lon, lat, "gcj02"))
+    st.session_state[_CLICK] = {"lon": lon, "lat": lat, "raw": clicked}
+    return True
+
+
+def click() -> tuple[float, float] | None:
+    """The last point clicked on the map, WGS 84 (lon, lat)."""
+    value = st.session_state.get(_CLICK)
+    return (value["lon"], value["lat"]) if value else None
+
+
+def set_upload(points: list[dict[str, Any]], name: str, *, result: tuple[str, Any, Any]) -> None:
+    """An uploaded file's screened rows: map points, and (settings key, result frame, report)."""
+    st.session_state[_UPLOAD] = {"points": points, "name": name, "result": result}
+
+
+def upload_result() -> tuple[str, Any, Any] | None:
+    return st.session_state.get(_UPLOAD, {}).get("result")
+
+
+def clear_upload() -> bool:
+    return st.session_state.pop(_UPLOAD, None) is not None
+
+
+def uploaded_points() -> list[dict[str, Any]]:
+    return st.session_state.get(_UPLOAD, {}).get("points", [])
+
+
+def upload_name() -> str | None:
+    return st.session_state.get(_UPLOAD, {}).get("name")

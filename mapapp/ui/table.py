@@ -1,0 +1,49 @@
+"""The site table: the same rows as the map, the shoreline answer first, every code as a label."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from mapapp import vocab
+from mapapp.i18n import t
+from mapapp.records import split_list
+from mapapp.ui import data
+
+UNKNOWN = "unknown"
+
+
+def _labels(cells: pd.Series, vocabulary: dict[str, tuple[str, str]], lang: str) -> pd.Series:
+    sep = "、" if lang == "zh" else ", "
+    return cells.map(lambda cell: sep.join(vocab.label(vocabulary, c, lang) for c in split_list(cell)))
+
+
+def _unit_names(codes: pd.Series, layer: str, lang: str, fallback: pd.Series) -> pd.Series:
+    """Prefecture or county names in the UI language; the source's text where no code is known."""
+    names = data.unit_names(lang)[layer]
+    unknown = t("unknown", lang)
+    given = fallback.map(lambda v: unknown if not isinstance(v, str) or v in ("", UNKNOWN) or v.startswith("(") else v)
+    return codes.map(names).fillna(given)
+
+
+def site_table(shown: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("name", lang): shown["name_zh" if lang == "zh" else "name_en"],
+        t("restriction", lang): shown["verdict"].map(lambda v: t(f"verdict_short_{v}", lang)),
+        t("distance", lang): pd.to_numeric(shown["distance_m"], errors="coerce").round(0).astype("Int64"),
+        t("kind", lang): _labels(shown["kind"], vocab.SITE_KINDS, lang),
+        t("level", lang): _labels(shown["level"], vocab.LEVELS, lang),
+        t("prefecture", lang): _unit_names(shown["prefecture_adcode"], "prefectures", lang, shown["prefecture_zh"]),
+        t("county", lang): _unit_names(shown["county_adcode"], "counties", lang, shown["county_zh"]),
+        t("industry", lang): _labels(shown["industries"], vocab.INDUSTRIES, lang),
+        t("retrofit", lang): _labels(shown["circular_retrofit"], vocab.RETROFIT_STATUSES, lang),
+        t("green_park", lang): _labels(shown["green_park"], vocab.GREEN_PARK_STATUSES, lang),
+        t("location_precision", lang): _labels(shown["location_precision"], vocab.PRECISIONS, lang),
+        t("site_id", lang): shown["id"],
+    })
+
+
+def table_ui(shown: gpd.GeoDataFrame, lang: str) -> None:
+    """The filtered sites; click a header to sort."""
+    st.dataframe(site_table(shown, lang), hide_index=True, width="stretch", key=f"site_table.{lang}")
