@@ -494,9 +494,14 @@ def write_export(collection: Mapping[str, Any], path: Path) -> int:
     return path.stat().st_size
 
 
-def export_filename(region: Region, layer_ids: Iterable[str], *, day: date | None = None, suffix: str = ".geojson") -> str:
-    """`江西_鹰潭市_sites-water_areas_20261204.geojson`: the region, the layers and the date, safe on any disk."""
-    place = region.label.split(" ")[0] if region.kind in ("prefecture", "county", "province") else region.kind
+def export_filename(region: Region, layer_ids: Iterable[str], *, day: date | None = None, suffix: str = ".geojson",
+                    place: str | None = None) -> str:
+    """`江西_鹰潭市_sites-water_areas_20261204.geojson`: the region, the layers and the date, safe on any disk.
+
+    `place` names the region in the reader's words (the page's "当前筛选", "绘制区域"); by default the
+    unit's Chinese name, or the region's kind."""
+    if place is None:
+        place = region.label.split(" ")[0] if region.kind in ("prefecture", "county", "province") else region.kind
     parts = ["江西", place, "-".join(layer_ids) or "empty", f"{day or date.today():%Y%m%d}"]
     name = "_".join(re.sub(r"[^\w\-]+", "", p) or "x" for p in parts)
     return name[:150] + suffix

@@ -37,8 +37,10 @@ class Msg(str):
 
 
 def msg(zh: str, en: str, /, **values: object) -> Msg:
-    """A message from a Chinese and an English template, formatted with the same `values`."""
-    return Msg(en.format(**values), zh.format(**values))
+    """A message from a Chinese and an English template, formatted with the same `values` (a value
+    that is itself a Msg goes in each language in that language's form)."""
+    plain = {k: str(v) if isinstance(v, Msg) else v for k, v in values.items()}
+    return Msg(en.format(**plain), zh.format(**{k: v.zh if isinstance(v, Msg) else v for k, v in values.items()}))
 
 
 def join(parts: list[Msg | str], sep_zh: str = "；", sep_en: str = "; ") -> Msg:
@@ -59,7 +61,12 @@ def text(value: object, lang: str) -> str:
 
 def markdown_safe(value: str) -> str:
     """Text from a user or a file, shown through Markdown: every character Markdown acts on escaped,
-    so a link or emphasis in a query string or a file's cell is shown as typed, never made live."""
+    so a link or emphasis in a query string or a file's cell is shown as typed, never made live.
+
+    Escapes do not stop GitHub-style autolinks (a bare https://..., www.... or a@b.c), which are
+    found in the text after escaping: an invisible word joiner (U+2060) breaks those patterns."""
     for ch in "\\`*_[]()<>#|!~":
         value = value.replace(ch, "\\" + ch)
+    for pattern, broken in ((":/", ":\u2060/"), ("www.", "www\u2060."), ("@", "\u2060@")):
+        value = value.replace(pattern, broken)
     return value

@@ -32,8 +32,8 @@ class PointCheck:
 
 def parse_typed(lon_text: str, lat_text: str) -> tuple[float, float, Msg | str | None]:
     """Numbers from typed text ('115.9', '115°54′36″', 'E115.9'); an error for blanks, text or swapped pairs."""
-    lon, lat, errors = parse_coordinates(pa.array([lon_text]), pa.array([lat_text]), lon_name="经度/lon",
-                                         lat_name="纬度/lat")
+    lon, lat, errors = parse_coordinates(pa.array([lon_text]), pa.array([lat_text]), lon_name=Msg("longitude", "经度"),
+                                         lat_name=Msg("latitude", "纬度"))
     return float(lon[0]), float(lat[0]), errors[0]
 
 

@@ -154,7 +154,7 @@ def test_export_tab_counts_the_region(sites: gpd.GeoDataFrame, prefectures: gpd.
     captions = [c.value for c in at.caption if "个要素" in c.value]
     assert len(captions) == 1
     assert captions[0].startswith(f"{len(expected['features'])} 个要素")
-    assert captions[0].endswith(region.label)
+    assert captions[0].endswith(f"鹰潭市 ({YINGTAN})")
     assert at.get("download_button")
 
     at.radio(key=key("export_region")).set_value("drawn").run()
@@ -164,7 +164,7 @@ def test_export_tab_counts_the_region(sites: gpd.GeoDataFrame, prefectures: gpd.
 def test_markdown_in_the_link_is_shown_as_typed_not_as_a_link() -> None:
     at = run(layers="[点此重新登录](https://evil.example/login)")
     [warning] = at.warning
-    assert "\\[点此重新登录\\]\\(https://evil.example/login\\)" in warning.value
+    assert "\\[点此重新登录\\]\\(https:\u2060//evil.example/login\\)" in warning.value
 
 
 def test_switching_language_keeps_every_choice(sites: gpd.GeoDataFrame) -> None:
@@ -199,4 +199,16 @@ def test_within_with_no_certain_site_says_why_and_offers_the_uncertain(sites: gp
     button.click().run()
     assert count_line(either, sites) in page_count(at)
     assert at.query_params["restriction"] == "within_or_uncertain"
+    # The sidebar shows the new choice, and keeps it when another filter changes.
+    [restriction] = [s for s in at.sidebar.selectbox if s.label == t("restriction")]
+    assert restriction.value == "within_or_uncertain"
+    [distance] = at.sidebar.number_input
+    distance.set_value(1500).run()
+    assert at.query_params["restriction"] == "within_or_uncertain" and at.query_params["distance"] == "1500"
 
+
+
+def test_a_rule_the_zone_layers_do_not_draw_is_pointed_out() -> None:
+    assert not [c for c in run().caption if "注意：地图上的" in c.value]  # 1 km, as drawn
+    [note] = [c for c in run(distance="2000").caption if "注意：地图上的" in c.value]
+    assert "2,000 米" in note.value

@@ -105,7 +105,7 @@ def _write_import(plan: ImportPlan, sites_csv: Path, *, import_file: str) -> Non
         write_layers(build_catalog())
     except OSError as exc:  # the tables are saved; the layers are derived from them and can be rebuilt
         raise DataFileError(msg(
-            "站点表和审计记录已保存，但图层 {file} 未能重建（{reason}）：请运行 mapapp data build",
+            "园区/基地表和审计记录已保存，但图层 {file} 未能重建（{reason}）：请运行 mapapp data build",
             "the sites table and audit log were saved, but the layer {file} could not be rebuilt ({reason}); "
             "run `mapapp data build`", file=_data_name(exc.filename), reason=exc.strerror)) from exc
 

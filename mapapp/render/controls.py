@@ -98,9 +98,13 @@ class DrawGuard(MacroElement):
 
 
 class Controls(MacroElement):
-    """Zoom buttons with titles in the page's language and a metric-only scale bar."""
+    """Zoom buttons with titles in the page's language and a metric-only scale bar; no focus box
+    around a clicked area (the browser outlines the focused SVG path's bounding box)."""
 
     _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style> path.leaflet-interactive:focus { outline: none; } </style>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
@@ -163,4 +167,20 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.body = body
+        self.title = title
+
+
+class LayerControlTitle(MacroElement):
+    """The layer switcher's tooltip in the page's language (Leaflet writes "Layers"); add after it."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().querySelectorAll('.leaflet-control-layers-toggle')
+            .forEach(function (a) { a.title = {{ this.title|tojson }}; a.setAttribute('aria-label', {{ this.title|tojson }}); });
+        {% endmacro %}
+    """)
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._name = "LayerControlTitle"
         self.title = title

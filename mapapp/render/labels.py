@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import shapely
+from shapely.ops import polylabel
 from branca.element import MacroElement, Template
 
 from mapapp.geo import JIANGXI_LCC
@@ -18,13 +19,15 @@ MIN_ZOOM = {"prefecture": 7, "county": 9, "water": 8}
 
 
 def _anchor(geometry: shapely.Geometry) -> shapely.Point:
-    """Where a name goes: inside a polygon, halfway along a line."""
+    """Where a name goes: halfway along a line; in a polygon, at the point farthest from its edges
+    (its largest part's), which also keeps it off the representative point where sites are drawn."""
     if geometry.geom_type in ("LineString", "MultiLineString"):
         line = shapely.line_merge(geometry)
         if line.geom_type == "MultiLineString":
             line = max(line.geoms, key=lambda g: g.length)
         return line.interpolate(0.5, normalized=True)
-    return geometry.representative_point()
+    parts = list(geometry.geoms) if geometry.geom_type == "MultiPolygon" else [geometry]
+    return polylabel(max(parts, key=lambda g: g.area), tolerance=500.0)  # metres (LCC)
 
 
 def label_points(frame: gpd.GeoDataFrame, kind: str, lang: str) -> list[dict]:

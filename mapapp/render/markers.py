@@ -71,7 +71,8 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
                     units: dict[str, dict[str, str]] | None = None) -> str:
     """The popup: what the site is, how sure its location is, its statuses, targets and sources.
 
-    `units` maps "prefectures"/"counties" to {adcode: name in `lang`} (names fall back to the source's text).
+    `units` maps "prefectures"/"counties" to {adcode: name in `lang`} (names fall back to the source's
+    text) and "waters" to {Chinese water name: name in `lang`}.
     """
     units = units or {}
     name = site["name_zh"] if lang == "zh" else site["name_en"]
@@ -88,12 +89,13 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
         (t("location_precision", lang), html.escape(vocab.label(vocab.PRECISIONS, site["location_precision"], lang))),
     ]
     if pd.notna(site.get("uncertainty_m")):
-        rows.append((t("uncertainty", lang), f"{site['uncertainty_m'] / 1000:,.0f} km"))
+        rows.append((t("uncertainty", lang), t("km", lang, n=site["uncertainty_m"] / 1000)))
     if "verdict" in site and pd.notna(site.get("distance_m")):
+        water = units.get("waters", {}).get(site["nearest_water"], site["nearest_water"])
         rows.append((t("restriction", lang), html.escape(t("verdict_" + str(site["verdict"]), lang)) +
-                     f" ({site['distance_m']:,.0f} m, {cell_text(site['nearest_water'])})"))
+                     t("distance_to", lang, distance=t("metres", lang, n=site["distance_m"]), water=cell_text(water))))
     if pd.notna(site.get("area_ha")):
-        rows.append((t("area", lang), f"{site['area_ha']:,.2f} ha"))
+        rows.append((t("area", lang), t("hectares", lang, n=site["area_ha"])))
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
     sources = "".join(f"<li>{cell_text(s)}</li>" for s in split_list(site["sources"]))
     return (
@@ -204,7 +206,7 @@ class PointMarkers(MacroElement):
             {{ this.points|tojson }}.forEach(function (p) {
                 L.circleMarker([p.lat, p.lon], {radius: p.radius || 6, color: '#222', weight: 1, fillColor: p.colour,
                                                fillOpacity: 0.9, bubblingMouseEvents: true})
-                    .bindTooltip(p.tooltip).addTo(group);
+                    .bindTooltip(p.tooltip, {direction: 'auto'}).addTo(group);  // left of the point near the right edge
             });
         })();
         {% endmacro %}

@@ -19,7 +19,7 @@ from mapapp.datum import geometry_from_wgs84
 from mapapp.i18n import t
 from mapapp.layers import LayerSpec
 from mapapp.render.assets import install
-from mapapp.render.controls import DRAW_ZH, Controls, DrawGuard, DrawLocal, Legend
+from mapapp.render.controls import DRAW_ZH, Controls, DrawGuard, DrawLocal, LayerControlTitle, Legend
 from mapapp.render.labels import PlaceLabels
 from mapapp.render.markers import (  # noqa: F401 - re-exported for callers of the map as a whole
     KIND_SYMBOLS,
@@ -108,6 +108,7 @@ def build_map(
     plugins.Fullscreen(position="topleft", title=t("fullscreen", lang), title_cancel=t("fullscreen_exit", lang)).add_to(m)
     ClusterAssets().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    LayerControlTitle(t("layers", lang)).add_to(m)
     Legend(legend_html(lang), t("legend", lang)).add_to(m)
     m.fit_bounds(JIANGXI_BOUNDS)
     return m

@@ -21,9 +21,12 @@ TEXTS_ZH = {
     "Download as CSV": "下载 CSV", "Download": "下载", "Search": "搜索", "Fullscreen": "全屏", "Close fullscreen": "退出全屏",
     "Show/hide columns": "显示/隐藏列", "Running...": "运行中……", "Stop": "停止", "Rerun": "重新运行",
     "Delete": "删除", "Remove file": "移除文件", "Open": "展开", "Close": "关闭",
+    "Selected values": "已选项", "Decrement": "减小", "Increment": "增大", "Clear": "清除",
 }
 PATTERNS_ZH = [
     (r"^Limit (\S+) per file(.*)$", "每个文件不超过 $1$2"),
+    (r"^(\S+) per file(.*)$", "每个文件不超过 $1$2"),
+    (r"^Help for (.+)$", "$1 的说明"),
     (r"^Select (\d+) matches$", "选择 $1 个匹配项"),
     (r"^Remove (.+)$", "移除 $1"),
 ]
@@ -44,9 +47,15 @@ _SCRIPT = """
   win.__mapappTexts = %(texts)s;
   win.__mapappPatterns = %(patterns)s.map(function (p) { return [new RegExp(p[0]), p[1]]; });
   if (win.__mapappObserver) { win.__mapappTranslate(doc.body); return; }
+  // Texts this script put in while the page was Chinese are put back when it turns English.
+  win.__mapappBack = {};
+  Object.keys(win.__mapappTexts).forEach(function (en) { win.__mapappBack[win.__mapappTexts[en]] = en; });
   function say(value) {
-    if (win.__mapappLang !== 'zh' || !value) { return null; }
+    if (!value) { return null; }
     var key = value.trim();
+    if (win.__mapappLang !== 'zh') {
+      return Object.prototype.hasOwnProperty.call(win.__mapappBack, key) ? value.replace(key, win.__mapappBack[key]) : null;
+    }
     if (Object.prototype.hasOwnProperty.call(win.__mapappTexts, key)) { return value.replace(key, win.__mapappTexts[key]); }
     for (var i = 0; i < win.__mapappPatterns.length; i++) {
       var p = win.__mapappPatterns[i];

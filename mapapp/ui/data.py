@@ -64,15 +64,16 @@ def unit_names(lang: str) -> dict[str, dict[str, str]]:
 
 @st.cache_resource(show_spinner=False)
 def popups(lang: str, scope: str, distance_m: float) -> dict[str, str]:
-    return site_popups(screened_sites(scope, distance_m), indicators(), lang, unit_names(lang))
+    return site_popups(screened_sites(scope, distance_m), indicators(), lang, unit_names(lang) | {"waters": water_names(lang)})
 
 
 @st.cache_resource(show_spinner=False)
-def place_labels(lang: str, basemap: str) -> list[dict]:
-    """Names of prefectures, counties and the regulated waters, placed from the display layers."""
+def place_labels(lang: str, basemap: str, layers: tuple[str, ...]) -> list[dict]:
+    """Names of the prefectures, counties and regulated waters among `layers`, from the display layers."""
     labels = []
     for layer, kind in (("prefectures", "prefecture"), ("counties", "county"), *((w, "water") for w in WATER_LAYERS)):
-        labels += label_points(display_layer(layer, basemap), kind, lang)
+        if layer in layers:
+            labels += label_points(display_layer(layer, basemap), kind, lang)
     return labels
 
 

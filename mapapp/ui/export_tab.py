@@ -43,6 +43,16 @@ def _region_ui(kind: str, view: ViewState) -> Region | None:
     return region_from_geometry(drawn)
 
 
+def region_name(region: Region, lang: str) -> str:
+    """The region in the page's language: a unit's name and code, or what the region is."""
+    if region.adcode:
+        names = data.unit_names(lang)
+        name = names["prefectures"].get(region.adcode) or names["counties"].get(region.adcode)
+        if name:
+            return name
+    return t(f"region_name_{region.kind}", lang) if region.kind in ("filter", "drawn") else region.label
+
+
 def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFrame) -> None:
     lang, f = view.lang, view.filter
     specs = data.specs()
@@ -69,6 +79,8 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
                                    if filtered else {},
                                    rule={"scope": f.scope, "distance_m": f.distance_m})
     payload = json.dumps(collection, ensure_ascii=False).encode("utf-8")
-    st.caption(t("export_summary", lang, n=len(collection["features"]), mb=len(payload) / 1e6, region=region.label))
-    st.download_button(t("download_geojson", lang), payload, file_name=export_filename(region, chosen),
+    place = region_name(region, lang)
+    st.caption(t("export_summary", lang, n=len(collection["features"]), mb=len(payload) / 1e6,
+                 region=f"{place} ({region.adcode})" if region.adcode else place))
+    st.download_button(t("download_geojson", lang), payload, file_name=export_filename(region, chosen, place=place),
                        mime="application/geo+json", key=wkey("export_download", lang), disabled=not chosen)

@@ -64,11 +64,15 @@ def region_bounds(view: ViewState) -> list[list[float]] | None:
 
 
 def _opening_view(view: ViewState) -> MapView | None:
-    """Where to move the map: to a newly chosen region, else to the link's view, else nowhere."""
+    """Where to move the map: to a newly chosen region; when the page opens, to the link's view or
+    else its region; otherwise to the link's view (the map's own, once moved), or nowhere."""
     region = (view.filter.prefecture, view.filter.county)
-    if state.region_changed(region):
+    previous = state.swap_region(region)
+    if previous is None:
         bounds = region_bounds(view)
-        return fit_view(bounds) if bounds else fit_view(None)
+        return view.map_view or (fit_view(bounds) if bounds else None)
+    if previous != region:
+        return fit_view(region_bounds(view))
     return view.map_view
 
 
@@ -76,7 +80,7 @@ def _static_map(view: ViewState) -> Any:
     specs = data.specs()
     chosen = sorted((i for i in view.layers if i in specs and i != "sites"), key=lambda i: (specs[i].z, list(specs).index(i)))
     layers = [MapLayer(specs[i], data.map_features(i, view.basemap, view.lang), True) for i in chosen]
-    return build_map(layers, lang=view.lang, basemap=view.basemap, labels=data.place_labels(view.lang, view.basemap))
+    return build_map(layers, lang=view.lang, basemap=view.basemap, labels=data.place_labels(view.lang, view.basemap, tuple(chosen)))
 
 
 @st.fragment

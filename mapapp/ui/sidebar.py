@@ -22,9 +22,13 @@ from mapapp.ui import data
 from mapapp.viewstate import BASEMAPS, LANGS, ViewState
 
 
+_GENERATIONS = "mapapp.widget_generations"  # widget name -> how often the page has reset it
+
+
 def wkey(name: str, lang: str) -> str:
-    """A widget key for one language (see the module docstring)."""
-    return f"{name}.{lang}"
+    """A widget key for one language (see the module docstring), and for each reset by the page."""
+    generation = st.session_state.get(_GENERATIONS, {}).get(name, 0)
+    return f"{name}.{lang}" + (f".{generation}" if generation else "")
 
 
 def _options(vocabulary: dict[str, tuple[str, str]], lang: str) -> dict:
@@ -96,9 +100,12 @@ def view_ui(state: ViewState, lang: str) -> ViewState:
 
 
 def set_filter_value(query_key: str, value: str, widget: str, lang: str) -> None:
-    """A button's callback: put a filter value in the URL and let its widget start again from there.
+    """A button's callback: put a filter value in the URL and give its widget a new key, so a fresh
+    widget starts from the URL and shows the new value.
 
-    Setting the widget's own state would clash with the default it is given from the URL.
+    Setting the widget's own state would clash with the default it is given from the URL, and
+    dropping that state leaves the browser showing, and later sending back, the old value.
     """
     st.query_params[query_key] = value
-    st.session_state.pop(wkey(widget, lang), None)
+    generations = st.session_state.setdefault(_GENERATIONS, {})
+    generations[widget] = generations.get(widget, 0) + 1

@@ -20,11 +20,11 @@ _OPENED = "mapapp.opened"  # per map key: the view the map opened with
 _UPLOAD = "mapapp.upload"  # {"points": [...], "name": str}
 
 
-def region_changed(region: tuple[str, str]) -> bool:
-    """True the first time a (prefecture, county) choice is seen after another one."""
+def swap_region(region: tuple[str, str]) -> tuple[str, str] | None:
+    """Remember the (prefecture, county) choice; return the one before it (None when the page just opened)."""
     previous = st.session_state.get(_REGION)
     st.session_state[_REGION] = region
-    return previous is not None and previous != region
+    return previous
 
 
 def remember_view(center: dict | None, zoom: int | None, map_key: str) -> None:

@@ -391,7 +391,8 @@ class MapPage:
         box.click()
         box.press_sequentially(typed)
         self.rerun(self.page.get_by_role("option", name=option, exact=True).click)
-        self.page.keyboard.press("Escape")  # a multiselect keeps its list open
+        if self.page.get_by_role("listbox").count():  # a multiselect keeps its list open
+            self.page.keyboard.press("Escape")  # (on a selectbox that may have no value, Escape clears it)
 
     def sidebar_pick(self, label: str, typed: str, option: str) -> None:
         self.pick(self.page.get_by_test_id("stSidebar"), label, typed, option)

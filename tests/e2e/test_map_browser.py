@@ -39,6 +39,11 @@ pytestmark = pytest.mark.e2e
 COPPER_SITE = "yingtan_copper_scrap_base"
 GUIXI = "360681"
 YINGTAN = "360600"
+MAP_VIEW_JS = ("() => { for (const k of Object.keys(window)) { try { if (window[k] instanceof L.Map) {"
+               " const c = window[k].getCenter(); return [window[k].getZoom(), c.lat, c.lng]; } } catch (e) {} } }")
+POINTS_JS = """() => { const map = (() => { for (const k of Object.keys(window)) { try { if (window[k] instanceof L.Map)
+  return window[k]; } catch (e) {} } return null; })();
+  let n = 0; map.eachLayer(l => { if (l instanceof L.CircleMarker) n++; }); return n; }"""
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +109,8 @@ def test_url_filter_changes_map_and_table(app: MapPage, sites: gpd.GeoDataFrame)
     guixi = shown(sites, SiteFilter(county=GUIXI))
     app.open(f"?county={GUIXI}")
     app.expect_counts(len(guixi), len(sites), located(guixi))
+    zoom, lat, lon = app.map_frame().evaluate(MAP_VIEW_JS)  # a link to a county opens on that county
+    assert zoom >= 9 and (lat, lon) == pytest.approx((28.25, 117.2), abs=0.3)
     app.expect_table_rows(len(guixi))
     assert app.marker_count() == located(guixi)
 
@@ -192,11 +199,11 @@ def test_export_prefecture_geojson_reads_in_gdal(app: MapPage, sites: gpd.GeoDat
     app.pick(panel, "导出图层", "县", "县（市、区）")
     caption = panel.get_by_test_id("stCaptionContainer").filter(has_text="个要素")
     expect(caption).to_contain_text(f"{len(expected['features'])} 个要素")
-    expect(caption).to_contain_text(region.label)
+    expect(caption).to_contain_text(f"鹰潭市 ({YINGTAN})")
 
     with app.page.expect_download() as download:
         panel.get_by_test_id("stDownloadButton").get_by_role("button").click()
-    assert download.value.suggested_filename.endswith(".geojson")
+    assert download.value.suggested_filename.startswith("江西_鹰潭市_sites-water_areas-counties_")
     path = tmp_path / "export.geojson"
     download.value.save_as(path)
     got = read_export(path, expected)
@@ -241,7 +248,7 @@ def test_export_drawn_rectangle(app: MapPage, sites: gpd.GeoDataFrame, tmp_path:
     panel.get_by_text("地图上绘制的矩形或多边形", exact=True).click()
     caption = panel.get_by_test_id("stCaptionContainer").filter(has_text="个要素")
     expect(caption).to_contain_text(f"{len(expected['features'])} 个要素")
-    expect(caption).to_contain_text(region.label)
+    expect(caption).to_contain_text("绘制区域")
     with app.page.expect_download() as download:
         panel.get_by_test_id("stDownloadButton").get_by_role("button").click()
     path = tmp_path / "drawn.geojson"
@@ -323,3 +330,129 @@ def test_no_request_leaves_localhost(app: MapPage) -> None:
     assert any(u.startswith("ws://127.0.0.1") for u in app.requests), "the Streamlit websocket was not seen"
     assert app.external_requests() == []
     app.assert_clean()
+
+
+# --- whole sequences a user goes through (issue 8) ------------------------------------------------
+
+
+
+
+def test_switching_language_after_filtering_keeps_the_map_filters_and_link(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    copper_yingtan = SiteFilter(industries=("copper",), prefecture=YINGTAN)
+    expected = shown(sites, copper_yingtan)
+    app.open()
+    app.sidebar_pick("产业", "铜", "铜")
+    app.sidebar_pick("设区市", "鹰潭", "鹰潭市")
+    app.expect_counts(len(expected), len(sites), located(expected))
+    app.rerun(app.page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click)
+    app.expect_counts(len(expected), len(sites), located(expected), lang="en")
+    # Then change a filter in English: nothing the user chose in Chinese is lost.
+    app.sidebar_pick("Level", "National", "National")
+    narrowed = shown(sites, SiteFilter(industries=("copper",), prefecture=YINGTAN, levels=("national",)))
+    app.expect_counts(len(narrowed), len(sites), located(narrowed), lang="en")
+    app.wait_for_markers(located(narrowed))
+    box = app.map_iframe().bounding_box()
+    assert box is not None and box["height"] > 400
+    url = app.page.url
+    assert "industry=copper" in url and f"pref={YINGTAN}" in url and "level=national" in url and "layers=" not in url
+    # And back to Chinese: the default layers are all still drawn.
+    app.rerun(app.page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click)
+    app.expect_counts(len(narrowed), len(sites), located(narrowed))
+    app.wait_for_markers(located(narrowed))
+    app.map_frame().wait_for_function("() => document.querySelectorAll('path.leaflet-interactive').length > 100")
+
+
+@pytest.mark.parametrize(("lon", "lat", "water"), [(116.25, 29.05, "鄱阳湖"), (116.02, 29.745, "长江")])
+def test_a_click_on_water_checks_that_point(app: MapPage, counties: gpd.GeoDataFrame, lon: float, lat: float,
+                                            water: str) -> None:
+    expected = check(lon, lat, datum="wgs84", scope="jiangxi", threshold_m=1000.0)
+    assert expected.verdict == "within" and expected.distance_m == 0 and water in (expected.nearest_water or "")
+    app.open("?view=29.4,116.2,9")  # close enough that the click lands on the water
+    app.map_iframe().scroll_into_view_if_needed()
+    x, y = app.point_of(lon, lat)
+    assert app.map_action(lambda: app.page.mouse.click(x, y)), "a click on water must check the point"
+    info = app.page.get_by_test_id("stMain").get_by_test_id("stAlertContentInfo")
+    expect(info).to_contain_text(t("verdict_within"))
+    expect(info).to_contain_text(water)
+    expect(app.map_locator(".leaflet-popup")).to_have_count(0)  # no attribute popup of the water layer
+
+
+def test_an_upload_without_known_columns_is_picked_checked_and_drawn(app: MapPage, tmp_path: Path) -> None:
+    path = tmp_path / "points.csv"
+    path.write_text("a,b,c\n116.0,29.74,x1\n116.3,29.1,x2\n115.0,27.0,x3\n28.29,117.21,swapped\n", encoding="utf-8")
+    app.open()
+    panel = app.tab("选址核查")
+    app.rerun(lambda: panel.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path)))
+    expect(panel.get_by_test_id("stAlertContentWarning")).to_contain_text("未能按列名识别经纬度列")
+    app.pick(panel, "经度列", "a", "a")
+    app.pick(panel, "纬度列", "b", "b")
+    app.rerun(panel.get_by_role("button", name="开始核查").click)
+    expect(panel.get_by_text("第 4 行：经度与纬度疑似颠倒", exact=False)).to_be_visible()
+    expect(app.page.get_by_test_id("stException")).to_have_count(0)
+    app.map_frame().wait_for_function(f"() => ({POINTS_JS})() >= 3")  # the three good rows, by verdict
+    # The other tabs still render while the file stays in the uploader.
+    export = app.tab("导出 GeoJSON")
+    expect(export.get_by_test_id("stDownloadButton")).to_be_visible()
+    expect(app.tab("数据与说明").get_by_test_id("stDataFrame")).to_be_visible()
+
+
+def test_the_legend_folds(app: MapPage) -> None:
+    app.open()
+    legend = app.map_locator(".map-legend")
+    button = legend.locator("button")
+    folded = "folded" in (legend.get_attribute("class") or "")
+    button.click()
+    expect(legend).to_have_class(re.compile("folded") if not folded else re.compile(r"^map-legend(?!.*folded)"))
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "false" if folded else "true")
+
+
+def test_the_chinese_page_speaks_chinese_and_a_link_in_the_url_stays_text(app: MapPage) -> None:
+    app.open("?layers=[点此重新登录](https://evil.example/login)")
+    warning = app.page.get_by_test_id("stAlertContentWarning")
+    expect(warning).to_contain_text("点此重新登录")
+    expect(warning.locator("a")).to_have_count(0)
+    expect(app.map_locator(".leaflet-control-layers-toggle")).to_have_attribute("title", "图层")
+    expect(app.map_locator(".leaflet-draw-draw-polygon")).to_have_attribute("title", "绘制多边形")
+    expect(app.map_locator(".leaflet-control-scale-line")).to_have_count(1)  # metric only: one line
+    panel = app.tab("选址核查")
+    expect(panel.get_by_test_id("stFileUploaderDropzoneInstructions")).to_contain_text("每个文件不超过")
+    expect(panel.get_by_test_id("stFileUploaderDropzoneInstructions")).not_to_contain_text("per file")
+    # The same widgets back in English say it in English.
+    app.rerun(app.page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click)
+    expect(app.map_locator(".leaflet-control-layers-toggle")).to_have_attribute("title", "Layers")
+    expect(app.page.get_by_test_id("stSidebar").get_by_role("combobox", name="Industry")).to_be_visible()
+    expect(app.page.get_by_test_id("stSidebar")).not_to_contain_text("请选择")
+
+
+def test_a_notice_that_appears_does_not_reload_the_map(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    """A warning or notice above the map used to shift it, and Streamlit reloaded it (a blank second)."""
+    app.open()
+    app.map_frame().evaluate("() => { window.__sameMap = true; }")
+    box = app.page.get_by_test_id("stSidebar").get_by_role("spinbutton")
+    box.fill("1500")
+    app.rerun(lambda: box.press("Enter"))
+    expect(app.page.get_by_text("注意：地图上的", exact=False)).to_be_visible()
+    assert app.map_frame().evaluate("() => window.__sameMap === true"), "the map was reloaded"
+
+
+def test_drawing_a_polygon_checks_no_vertex_and_a_link_keeps_the_view(app: MapPage) -> None:
+    app.open("?view=28.3,116.9,8")
+    zoom, lat, lon = app.map_frame().evaluate(MAP_VIEW_JS)
+    assert zoom == 8 and (lat, lon) == pytest.approx((28.3, 116.9), abs=0.05)
+    app.map_iframe().scroll_into_view_if_needed()
+    corners = [app.point_of(lon_, lat_) for lon_, lat_ in ((116.6, 28.5), (117.2, 28.5), (117.0, 28.1))]
+    app.map_locator(".leaflet-draw-draw-polygon").click()
+
+    vertices = app.map_locator(".leaflet-editing-icon")
+
+    def draw() -> None:
+        for i, (x, y) in enumerate([*corners, corners[0]]):  # the last click closes the ring
+            app.page.mouse.move(x, y, steps=5)  # Leaflet.draw places a vertex where its guide has followed the mouse
+            app.page.mouse.click(x, y)  # a real click: the map sees it too, and must not check the point
+            if i < len(corners):
+                expect(vertices).to_have_count(i + 1)
+
+    assert app.map_action(draw), "the finished polygon reaches the page"
+    assert len(app.drawings()) == 1
+    expect(app.page.get_by_test_id("stMain").get_by_test_id("stAlertContentInfo")).to_have_count(0)  # no point checked
