@@ -14,14 +14,14 @@ import shapely
 from pyproj import Proj, Transformer
 from shapely.geometry import LineString, Point, Polygon, box
 
-from mapapp import screening
+from mapapp import shoreline_index
 from mapapp._errors import DataFileError
 from mapapp.geo import GEOD, JIANGXI_LCC
+from mapapp.ground import inv_scale
 from mapapp.layers import get_spec
 from mapapp.screening import (
     Region,
     Waters,
-    _inv_scale,
     load_region,
     load_waters,
     restriction_zone,
@@ -223,7 +223,7 @@ def test_agrees_with_geodesic_distances(waters):
 def test_nearest_is_exact_against_geos_including_the_fallback(monkeypatch, block):
     """The vertex-tree search must equal GEOS's brute nearest distance, also where many vertices
     are equidistant (the centre of a circle forces the second pass and the GEOS fallback)."""
-    monkeypatch.setattr(screening, "_BLOCK", block)
+    monkeypatch.setattr(shoreline_index, "_BLOCK", block)
     ring = shapely.Point(0, 100_000).buffer(3_000, quad_segs=256).exterior  # a river loop, 1024 vertices
     zigzag = LineString([(x, 90_000 + (x % 200)) for x in range(-5_000, 5_001, 100)])
     frame = gpd.GeoDataFrame({"id": ["loop", "zig"], "name_zh": ["环", "锯齿"]}, geometry=[ring, zigzag],
@@ -244,7 +244,7 @@ def test_scale_correction_matches_pyproj():
     lat = np.random.default_rng(2).uniform(24.5, 30.1, 500)
     x, y = TO_XY.transform(lon, lat)
     k = np.asarray(Proj(JIANGXI_LCC).get_factors(lon, lat).meridional_scale)
-    assert np.max(np.abs(_inv_scale(x, y) - 1 / k)) < 1e-9
+    assert np.max(np.abs(inv_scale(x, y) - 1 / k)) < 1e-9
 
 
 def test_scope_selection():
