@@ -154,7 +154,7 @@ def screen_file(
                           rule=meta["rule"], waters=f"{waters.scope}: {waters.source['selection']}; "
                                                     f"{waters.source['label']}",
                           rule_zh=f"距{scope_zh} {distance_m:,.0f} 米以内（水域数据校验值 {waters.checksum[:12]}）",
-                          warnings=list(getattr(source, "warnings", []) or []), out=out)
+                          warnings=source.warnings, out=out)  # the same list: reading adds to it
     run = _Run(waters=waters, region=load_region(), threshold=distance_m, datum=datum, rule=meta["rule"])
     expected = source.rows or source.rows_estimate
     if out is None:

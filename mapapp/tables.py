@@ -105,6 +105,7 @@ class InputSource:
     warnings: list[Msg] = field(default_factory=list)
     sheets: list[Sheet] = field(default_factory=list)  # Excel: the sheets read, in order
     reader: str = "gdal"  # vector: "gdal", or "json" for a GeoJSON file read feature by feature
+    decode_errors: str = "strict"  # CSV: "replace" when a few bytes are not text in `encoding`
 
     def describe(self) -> Msg:
         """What was read and how, e.g. 'CSV, gbk, coordinates from columns '经度'/'纬度'' (bilingual)."""
@@ -240,18 +241,42 @@ def detect_encoding(path: Path) -> str:
     The whole file is checked as UTF-8 incrementally (fast, bounded memory), because a GBK file
     can look like UTF-8 for its first megabytes when its early rows are plain ASCII.
     """
+    encoding, bad = _encoding_and_damage(path)
+    if bad:
+        raise _file_error(path, "文本既不是 UTF-8 也不是 GBK/GB18030 编码（{reason}）",
+                          "text is neither UTF-8 nor GBK/GB18030 ({reason})", reason=f"{bad} undecodable places")
+    return encoding
+
+
+# A text file with more undecodable bytes than this share is no text file at all (a binary, a
+# workbook renamed .csv): refused. Fewer are damage in a few cells: replaced, and the rows named.
+MAX_DAMAGE_SHARE = 0.001
+
+
+def _encoding_and_damage(path: Path) -> tuple[str, int]:
+    """The file's encoding, and how many of its bytes cannot be decoded in it (0 for clean text)."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        return "utf-16", _damage(_blocks(path), "utf-16")
     utf16 = _utf16_without_bom(head)
-    reason = ""
-    for encoding in [utf16] if utf16 else ["utf-8", "gb18030"]:
-        reason = _decode_error(_blocks(path), encoding)
-        if not reason:
-            return encoding
-    raise _file_error(path, "文本既不是 UTF-8 也不是 GBK/GB18030 编码（{reason}）",
-                      "text is neither UTF-8 nor GBK/GB18030 ({reason})", reason=reason)
+    if utf16:
+        return utf16, _damage(_blocks(path), utf16)
+    damage = {}
+    for encoding in ("utf-8", "gb18030"):
+        damage[encoding] = _damage(_blocks(path), encoding)
+        if not damage[encoding]:
+            return encoding, 0
+    best = min(damage, key=lambda e: damage[e])
+    return best, damage[best]
+
+
+def _damage(blocks: Iterable[bytes], encoding: str) -> int:
+    """How many places of the text cannot be decoded in `encoding` (decoded incrementally; a literal
+    U+FFFD in the text counts too, which errs on the side of naming a row)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    bad = sum(decoder.decode(block).count("\ufffd") for block in blocks)
+    return bad + decoder.decode(b"", final=True).count("\ufffd")
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -285,8 +310,8 @@ def _decode_error(blocks: Iterable[bytes], encoding: str) -> str:
     return ""
 
 
-def _first_record(path: Path, encoding: str) -> str:
-    with open(path, encoding=encoding, newline="") as fh:
+def _first_record(path: Path, encoding: str, errors: str = "strict") -> str:
+    with open(path, encoding=encoding, errors=errors, newline="") as fh:
         text = fh.read(_SAMPLE_BYTES)
     return text.lstrip("\ufeff")
 
@@ -299,8 +324,12 @@ def _sniff_delimiter(sample: str) -> str:
 
 
 def _open_csv(path: Path) -> InputSource:
-    encoding = detect_encoding(path)
-    sample = _first_record(path, encoding)
+    encoding, bad = _encoding_and_damage(path)
+    if bad > MAX_DAMAGE_SHARE * max(path.stat().st_size, 1) + 16:
+        raise _file_error(path, "这不像文本文件：有 {bad:,} 处既不是 UTF-8 也不是 GBK/GB18030 编码",
+                          "this does not look like a text file: {bad:,} places are neither UTF-8 nor GBK/GB18030", bad=bad)
+    errors = "replace" if bad else "strict"
+    sample = _first_record(path, encoding, errors)
     if not sample.strip():
         raise _file_error(path, "文件中没有文字", "file has no text")
     delimiter = _sniff_delimiter(sample)
@@ -311,8 +340,13 @@ def _open_csv(path: Path) -> InputSource:
     columns = _unique_names(header)  # as Arrow will see them (not stripped), repeats renamed
     lines = len(sample.splitlines())
     estimate = int(path.stat().st_size / (len(sample.encode(encoding, "replace")) / lines)) - 1 if lines > 1 else None
+    warnings = _renamed_warnings(header, columns)
+    if bad:
+        warnings.append(msg("文件中有 {bad} 处无法按 {enc} 解码，已替换为“\ufffd”（行号见下）",
+                            "{bad} places could not be decoded as {enc} and were replaced by '\ufffd' (rows below)",
+                            bad=bad, enc=encoding))
     return InputSource(path, "csv", columns, encoding=encoding, delimiter=delimiter, rows_estimate=estimate,
-                       warnings=_renamed_warnings(header, columns))
+                       warnings=warnings, decode_errors=errors)
 
 
 def _unique_names(columns: Sequence[str]) -> list[str]:
@@ -685,7 +719,10 @@ def _warn_once(source: InputSource, warning: Msg) -> None:
 
 
 def _csv_tables(source: InputSource, chunk_rows: int) -> Iterator[pa.Table]:
-    """Arrow's fast reader; from its first failure on, Python's csv (ragged rows, huge fields)."""
+    """Arrow's fast reader; from its first failure on, Python's csv (ragged rows, huge fields, damaged text)."""
+    if source.decode_errors != "strict":
+        yield from _csv_tables_python(source, chunk_rows)
+        return
     done = 0
     try:
         for table in _arrow_csv_tables(source, chunk_rows):
@@ -736,7 +773,9 @@ def _csv_tables_python(source: InputSource, chunk_rows: int, *, skip: int = 0) -
     names = source.columns
     width = len(names)
     csv.field_size_limit(max(csv.field_size_limit(), _MAX_FIELD_CHARS))
-    with open(source.path, encoding=source.encoding, newline="") as fh:
+    damaged: list[int] = []  # data rows (1-based) with replaced bytes
+    seen = 0
+    with open(source.path, encoding=source.encoding, errors=source.decode_errors, newline="") as fh:
         reader = csv.reader(fh, delimiter=source.delimiter or ",")
         rows: list[list[str]] = []
         try:
@@ -747,6 +786,9 @@ def _csv_tables_python(source: InputSource, chunk_rows: int, *, skip: int = 0) -
                 if skip:
                     skip -= 1
                     continue
+                seen += 1
+                if source.decode_errors != "strict" and any("\ufffd" in cell for cell in row):
+                    damaged.append(seen)
                 if len(row) > width:
                     # Keep the extra fields visible rather than silently dropping them.
                     row = row[: width - 1] + [(source.delimiter or ",").join(row[width - 1 :])]
@@ -760,6 +802,12 @@ def _csv_tables_python(source: InputSource, chunk_rows: int, *, skip: int = 0) -
                               line=reader.line_num, reason=_reason(exc, source.path)) from None
         if rows:
             yield _strings_table(names, rows)
+    if damaged:
+        shown = "、".join(map(str, damaged[:10])) + ("……" if len(damaged) > 10 else "")
+        source.warnings.append(msg("含无法解码文字的行：第 {rows} 行（共 {n} 行），请核对这些行",
+                                   "rows with undecodable text: {rows_en} ({n} in all); check them",
+                                   rows=shown, rows_en=", ".join(map(str, damaged[:10])) + (", ..." if len(damaged) > 10 else ""),
+                                   n=len(damaged)))
 
 
 def _strings_table(names: list[str], rows: list[list[str]]) -> pa.Table:

@@ -333,3 +333,28 @@ def test_a_closed_pipe_ends_quietly():
     proc.stdout.close()  # like `mapapp layers list | head -0`
     err = proc.stderr.read().decode()
     assert proc.wait() == 141 and err == ""
+
+
+# --- a few undecodable bytes: replaced, the rows named, nothing lost --------------------------------
+
+
+@pytest.mark.parametrize(("name", "raw", "rows", "damaged"), [
+    ("latin.csv", b"name,lon,lat\nA\xe9\xff,115.89,28.68\nB,115.9,28.6\nC,11\xff5.9,28.6\n", 3, "1, 3"),
+    ("u16odd.csv", "name,lon,lat\nA,115.9,28.6\n".encode("utf-16-le") + b"A", 2, "2"),
+])
+def test_a_few_undecodable_bytes_keep_every_row_and_name_the_damaged_ones(tmp_path, capsys, name, raw, rows, damaged):
+    src = tmp_path / name
+    src.write_bytes(raw)
+    code, err = screen_cli(capsys, src, tmp_path / "out.csv")
+    assert code == 0 and "Traceback" not in err
+    out = read_out(tmp_path / "out.csv")
+    assert len(out) == rows and out["verdict"][0] != "invalid"
+    assert f"rows with undecodable text: {damaged}" in err
+
+
+def test_a_binary_file_named_csv_is_refused_in_one_line(tmp_path, capsys):
+    src = tmp_path / "book.csv"
+    src.write_bytes(bytes(range(256)) * 64)
+    code, err = screen_cli(capsys, src, tmp_path / "out.csv")
+    assert code == 2 and "does not look like a text file" in err and err.count("\n") == 1
+    assert not (tmp_path / "out.csv").exists()
