@@ -111,7 +111,7 @@ def output_kind(path: Path) -> str:
 def check_output(out: Path, source: Path) -> None:
     """Refuse an output that would replace the input or cannot be written, before any work is done."""
     out, source = Path(out), Path(source)
-    if out.exists() and source.exists() and out.resolve() == source.resolve():
+    if out.exists() and source.exists() and os.path.samefile(out, source):  # also a link to the input
         raise InputFileError(msg("输出文件与输入文件相同，会覆盖输入：请另选输出文件名",
                                  "{out}: the output is the input file itself; choose another --out", out=out))
     if out.is_dir():

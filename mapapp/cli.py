@@ -7,6 +7,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import NoReturn
 
 from mapapp import __version__
 from mapapp._errors import MapAppError
@@ -15,8 +16,15 @@ from mapapp.commands import data, export, layers, screen
 SUBCOMMANDS = (layers, data, screen, export)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (like every other error), naming the help to read."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mapapp", description="Jiangxi Green Industry Map: data, screening and export.")
+    parser = _Parser(prog="mapapp", description="Jiangxi Green Industry Map: data, screening and export.")
     parser.add_argument("--version", action="version", version=f"mapapp {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:

@@ -163,6 +163,9 @@ def read_vector(path: Path, *, what: str = "vector file") -> gpd.GeoDataFrame:
         reason = " ".join(str(exc).replace(str(path), path.name).split())
         raise DataFileError(msg("{name} 无法作为{what_zh}读取（{reason}）", "{name}: cannot be read as a {what} ({reason})",
                                 reason=reason, **names)) from exc
+    if not isinstance(gdf, gpd.GeoDataFrame):  # GDAL read a table without geometry (a CSV, a bare DBF)
+        raise DataFileError(msg("{name} 没有几何图形，不能作为{what_zh}", "{name}: has no geometries, so it is no {what}",
+                                **names))
     return gdf if gdf.crs is not None else gdf.set_crs(4326)
 
 

@@ -399,6 +399,9 @@ def _sheet_header(sheet: Any) -> Sheet | None:
     """The sheet's header (its first non-blank row), or None when the sheet is blank."""
     for row in sheet.iter_rows(values_only=True):
         if _has_text(row):
+            # Up to the last named column: a stray cell far to the right (XFD1048576) would otherwise
+            # make every row 16,384 cells wide.
+            row = row[: max(i for i, v in enumerate(row) if v is not None and str(v).strip()) + 1]
             names = [_cell_text(v).strip() or f"column_{i + 1}" for i, v in enumerate(row)]
             return Sheet(sheet.title, names, _unique_names(names), sheet.max_row - 1 if sheet.max_row else None)
     return None
@@ -489,13 +492,15 @@ def _has_formulas(path: Path) -> bool:
 def _sheet_rows(books: list[Any], sheet: Sheet, columns: list[str]) -> Iterator[tuple[list[str], list[str]]]:
     """(cells as text, columns holding an uncomputed formula) for each data row; trailing blank rows
     are formatting, not data, and are dropped."""
-    values = books[0][sheet.name].iter_rows(values_only=True)
-    formulas = books[1][sheet.name].iter_rows(values_only=True) if len(books) > 1 else itertools.repeat(())
+    width = len(sheet.columns)  # only the header's columns: openpyxl pads rows to the sheet's last cell
+    values = books[0][sheet.name].iter_rows(values_only=True, max_col=width)
+    formulas = (books[1][sheet.name].iter_rows(values_only=True, max_col=width) if len(books) > 1
+                else itertools.repeat(()))
     pairs = zip(values, formulas)
     for row, _ in pairs:  # skip to the header row
         if _has_text(row):
             break
-    blank_run: list[tuple[list[str], list[str]]] = []
+    blanks = 0  # blank rows not yet given out: kept only if data follows them
     for row, formula_row in pairs:
         cells = [""] * len(columns)
         for value, position in zip(row, sheet.positions):
@@ -504,10 +509,11 @@ def _sheet_rows(books: list[Any], sheet: Sheet, columns: list[str]) -> Iterator[
         uncomputed = [columns[position] for value, formula, position in zip(row, formula_row, sheet.positions)
                       if position is not None and value is None and str(formula).startswith("=")]
         if not any(c.strip() for c in cells) and not uncomputed:
-            blank_run.append((cells, uncomputed))
+            blanks += 1
             continue
-        yield from blank_run
-        blank_run = []
+        for _ in range(blanks):
+            yield [""] * len(columns), []
+        blanks = 0
         yield cells, uncomputed
 
 
@@ -660,9 +666,25 @@ def iter_chunks(source: InputSource, *, chunk_rows: int = 100_000) -> Iterator[C
         yield from _vector_chunks(source, chunk_rows)
         return
     start = 0
+    multiline: list[int] = []
     for table, formulas in _table_parts(source, chunk_rows):
+        if source.kind == "csv" and len(multiline) < 10:
+            multiline += [start + int(i) + 1 for i in _rows_with_line_breaks(table)]
         yield _table_chunk(table, start, source, formulas)
         start += table.num_rows
+    if multiline:
+        source.warnings.append(msg(
+            "第 {rows} 行有跨行的单元格：若不是有意为之，可能是引号未闭合，其后的行被并入了这一行",
+            "row(s) {rows} hold a cell that spans lines: unless meant, a quote was left open and the rows after "
+            "it were read into that cell", rows=", ".join(map(str, multiline[:10]))))
+
+
+def _rows_with_line_breaks(table: pa.Table) -> NDArray[np.intp]:
+    """Rows (0-based) with a line break inside a cell: what an unclosed quote leaves behind."""
+    hit = np.zeros(table.num_rows, dtype=bool)
+    for column in table.columns:
+        hit |= pc.fill_null(pc.match_substring_regex(column, "[\r\n]"), False).to_numpy(zero_copy_only=False)
+    return np.nonzero(hit)[0]
 
 
 def _table_parts(source: InputSource, chunk_rows: int) -> Iterator[tuple[pa.Table, list[list[str]]]]:

@@ -358,3 +358,43 @@ def test_a_binary_file_named_csv_is_refused_in_one_line(tmp_path, capsys):
     code, err = screen_cli(capsys, src, tmp_path / "out.csv")
     assert code == 2 and "does not look like a text file" in err and err.count("\n") == 1
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_stray_cell_far_off_in_a_sheet_costs_nothing(tmp_path, capsys):
+    """XFD1048576 holding one character once made openpyxl pad every row to 16,384 cells (a hang)."""
+    book = openpyxl.Workbook()
+    book.active.append(["name", "lon", "lat"])
+    book.active.append(["A", 115.9, 28.6])
+    book.active["XFD1048576"] = "x"
+    book.save(tmp_path / "far.xlsx")
+    code, err = screen_cli(capsys, tmp_path / "far.xlsx", tmp_path / "out.csv")
+    assert code == 0, err
+    assert list(read_out(tmp_path / "out.csv")["name"]) == ["A"]
+
+
+def test_an_unclosed_quote_is_pointed_out(tmp_path, capsys):
+    src = tmp_path / "q.csv"
+    src.write_text('name,lon,lat\nA,115.9,28.6\n"B,116.0,28.7\nC,116.1,28.8\n', encoding="utf-8")
+    code, err = screen_cli(capsys, src, tmp_path / "out.csv")
+    assert code == 0 and "row(s) 2 hold a cell that spans lines" in err
+
+
+@pytest.mark.parametrize("args", [["--distance", "abc"], ["--datum", "mars"], ["--scope", "moon"], ["--nope"]])
+def test_a_usage_error_is_one_line_naming_the_help(tmp_path, capsys, args):
+    src = tmp_path / "s.csv"
+    src.write_text("name,lon,lat\nA,115.9,28.6\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["screen", str(src), "--out", str(tmp_path / "o.csv"), *args])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and err.startswith("mapapp") and err.endswith(" --help)\n")
+
+
+def test_waters_without_geometry_and_an_output_linked_to_the_input_are_refused(tmp_path, capsys):
+    src = tmp_path / "s.csv"
+    src.write_text("name,lon,lat\nA,115.9,28.6\n", encoding="utf-8")
+    code = main(["screen", str(src), "--out", str(tmp_path / "o.csv"), "--waters", str(src)])
+    assert code == 2 and "has no geometries" in capsys.readouterr().err
+    (tmp_path / "link.csv").hardlink_to(src)
+    code, err = screen_cli(capsys, src, tmp_path / "link.csv")
+    assert code == 2 and "the output is the input file itself" in err
+    assert src.read_text(encoding="utf-8") == "name,lon,lat\nA,115.9,28.6\n"
