@@ -9,7 +9,6 @@ users of the page can screen files at the same time; progress goes to an optiona
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -39,6 +38,7 @@ from mapapp.screening import (
     screen_geometries,
     screen_lonlat,
 )
+from mapapp.storage import check_output
 from mapapp.tables import Chunk, CsvSink, GeoJsonSink, InputSource, iter_chunks, open_input
 
 ADDED_COLUMNS = ("distance_m", "nearest_water", "nearest_water_id", "verdict", "error", "rule")
@@ -108,21 +108,6 @@ def output_kind(path: Path) -> str:
     return kind
 
 
-def check_output(out: Path, source: Path) -> None:
-    """Refuse an output that would replace the input or cannot be written, before any work is done."""
-    out, source = Path(out), Path(source)
-    if out.exists() and source.exists() and os.path.samefile(out, source):  # also a link to the input
-        raise InputFileError(msg("输出文件与输入文件相同，会覆盖输入：请另选输出文件名",
-                                 "{out}: the output is the input file itself; choose another --out", out=out))
-    if out.is_dir():
-        raise InputFileError(msg("输出路径是一个目录，请给出文件名", "{out}: is a directory; give a file name", out=out))
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputFileError(msg("输出目录不存在", "{parent}: the output's folder does not exist", parent=parent))
-    if not os.access(parent, os.W_OK):
-        raise InputFileError(msg("输出目录不可写", "{parent}: the output's folder is not writable", parent=parent))
-
-
 def screen_file(
     path: Path, *, out: Path | None = None, scope: str = "jiangxi", distance_m: float = DEFAULT_THRESHOLD_M,
     datum: str = "wgs84", waters_path: Path | None = None, lon_col: str | None = None, lat_col: str | None = None,
@@ -138,7 +123,7 @@ def screen_file(
     started = time.perf_counter()
     kind = output_kind(out) if out is not None else None
     if out is not None:
-        check_output(out, path)
+        check_output(out, path, waters_path)
     source = open_input(path, lon_col=lon_col, lat_col=lat_col)
     _check_rows(source.rows, max_rows)
     chunks = iter_chunks(source, chunk_rows=max(1, chunk_rows))

@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from mapapp._errors import DataFileError
+from mapapp._errors import DataFileError, InputFileError
 from mapapp.messages import msg
 
 
@@ -189,3 +189,21 @@ def read_csv_records(path: Path) -> list[dict[str, Any]]:
         raise DataFileError(f"{path}: file not found")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     return [{k: (v if v != "" else None) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def check_output(out: Path, *inputs: Path | None) -> None:
+    """Refuse, before any work is done, an output that would replace one of the inputs (also through
+    a link) or cannot be written: a folder, a missing or unwritable folder. Messages in both languages."""
+    out = Path(out)
+    for source in (Path(p) for p in inputs if p is not None):
+        if out.exists() and source.exists() and os.path.samefile(out, source):
+            raise InputFileError(msg("{out}：输出文件就是输入文件 {name}，会覆盖它：请另选输出文件名",
+                                     "{out}: the output is the input file itself; choose another --out",
+                                     out=out, name=source.name))
+    if out.is_dir():
+        raise InputFileError(msg("{out}：这是一个文件夹，请给出文件名", "{out}: is a directory; give a file name", out=out))
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputFileError(msg("{parent}：输出文件夹不存在", "{parent}: the output's folder does not exist", parent=parent))
+    if not os.access(parent, os.W_OK):
+        raise InputFileError(msg("{parent}：输出文件夹不可写", "{parent}: the output's folder is not writable", parent=parent))

@@ -106,6 +106,8 @@ class InputSource:
     sheets: list[Sheet] = field(default_factory=list)  # Excel: the sheets read, in order
     reader: str = "gdal"  # vector: "gdal", or "json" for a GeoJSON file read feature by feature
     decode_errors: str = "strict"  # CSV: "replace" when a few bytes are not text in `encoding`
+    dataset: str | None = None  # vector: what GDAL opens (a member of a .zip), when not `path` itself
+    layer: str | None = None  # vector: the layer read, when the file has several
 
     def describe(self) -> Msg:
         """What was read and how, e.g. 'CSV, gbk, coordinates from columns '经度'/'纬度'' (bilingual)."""
@@ -527,18 +529,50 @@ def _formula_error(columns: list[str]) -> Msg:
 
 
 def _open_vector(path: Path) -> InputSource:
+    if path.suffix.lower() in GEOJSON_SUFFIXES and (text_encoding := _geojson_encoding(path)):
+        return _open_geojson(path, text_encoding, [msg("GeoJSON 应为 UTF-8 编码；此文件按 GBK/GB18030 读取",
+                                                       "GeoJSON should be UTF-8; this file was read as GBK/GB18030")])
     encoding = _shapefile_encoding(path)
+    dataset, warnings = _zip_member(path)
     try:
-        info = pyogrio.read_info(path, encoding=encoding)
+        layers = [str(name) for name, _ in pyogrio.list_layers(dataset)]
+        layer = layers[0] if len(layers) > 1 else None
+        info = pyogrio.read_info(dataset, layer=layer, encoding=encoding)
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         if path.suffix.lower() in GEOJSON_SUFFIXES:
             return _open_geojson(path)  # GDAL refuses the file: read its features one by one
         raise _vector_error(path, exc) from exc
+    if layer is not None:
+        warnings.append(msg("文件有 {n} 个图层，只读取了第一个“{first}”；其余图层（{rest}）请另存为单独的文件再核查",
+                            "the file has {n} layers; only the first, {first!r}, was read; save the others ({rest}) "
+                            "as files of their own to screen them", n=len(layers), first=layer, rest=", ".join(layers[1:])))
     columns = [str(c) for c in info["fields"]]
     rows = int(info["features"]) if info.get("features", -1) >= 0 else None
     if rows == 0:
         raise _file_error(path, "文件中没有要素", "the file has no features")
-    return InputSource(path, "vector", columns, rows=rows, crs=info.get("crs"), encoding=encoding)
+    return InputSource(path, "vector", columns, rows=rows, crs=info.get("crs"), encoding=encoding,
+                       dataset=dataset if dataset != str(path) else None, layer=layer, warnings=warnings)
+
+
+_DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb", ".kml")
+
+
+def _zip_member(path: Path) -> tuple[str, list[Msg]]:
+    """What GDAL should open: a .zip's vector file wherever it sits in the archive (GDAL itself finds
+    one only at the top), the first if there are several (and a warning naming the others)."""
+    if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
+        return str(path), []
+    with zipfile.ZipFile(path) as archive:
+        members = [n for n in archive.namelist()
+                   if n.lower().endswith(_DATASET_SUFFIXES) and not n.startswith("__MACOSX/")]
+    if not members:
+        return str(path), []
+    warnings = []
+    if len(members) > 1:
+        warnings.append(msg("压缩包中有 {n} 个数据文件，只读取了“{first}”；其余（{rest}）请分别核查",
+                            "the archive holds {n} data files; only {first!r} was read; screen the others ({rest}) "
+                            "on their own", n=len(members), first=members[0], rest=", ".join(members[1:])))
+    return f"/vsizip/{path.resolve()}/{members[0]}", warnings
 
 
 def _vector_error(path: Path, exc: BaseException | str) -> InputFileError:
@@ -620,15 +654,24 @@ def _dbf_text(dbf: _Dbf) -> Iterator[bytes]:
             yield b"\n" + b"\n".join(rec[f].rstrip(b" \0") for rec in records for f in fields)
 
 
-def _open_geojson(path: Path) -> InputSource:
-    features, crs = _geojson_features(path)
-    return InputSource(path, "vector", _property_names(features), rows=len(features), crs=crs, reader="json")
+def _open_geojson(path: Path, encoding: str = "utf-8-sig", warnings: list[Msg] | None = None) -> InputSource:
+    features, crs = _geojson_features(path, encoding)
+    return InputSource(path, "vector", _property_names(features), rows=len(features), crs=crs, reader="json",
+                       encoding=None if encoding == "utf-8-sig" else encoding, warnings=warnings or [])
 
 
-def _geojson_features(path: Path) -> tuple[list[Any], str | None]:
+def _geojson_encoding(path: Path) -> str | None:
+    """'gb18030' for a GeoJSON file written in GBK (GeoJSON is UTF-8, but Chinese tools do write GBK);
+    GDAL would pass its bytes through undecoded."""
+    if _damage(_blocks(path), "utf-8") and not _damage(_blocks(path), "gb18030"):
+        return "gb18030"
+    return None
+
+
+def _geojson_features(path: Path, encoding: str = "utf-8-sig") -> tuple[list[Any], str | None]:
     """The features of a GeoJSON file as parsed JSON (no geometry built yet), and its old-style CRS name."""
     try:
-        with open(path, encoding="utf-8-sig") as fh:
+        with open(path, encoding=encoding) as fh:
             doc = json.load(fh)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise _vector_error(path, f"not valid JSON: {_reason(exc, path)}") from None
@@ -868,8 +911,8 @@ def _gdal_chunks(source: InputSource, chunk_rows: int) -> Iterator[Chunk]:
     null (GDAL nulls malformed ones quietly): the JSON reader then says why, feature by feature."""
     geojson = source.path.suffix.lower() in GEOJSON_SUFFIXES
     try:
-        with pyogrio.open_arrow(source.path, batch_size=chunk_rows, use_pyarrow=True,
-                                encoding=source.encoding) as (meta, reader):
+        with pyogrio.open_arrow(source.dataset or source.path, layer=source.layer, batch_size=chunk_rows,
+                                use_pyarrow=True, encoding=source.encoding) as (meta, reader):
             geom_name = meta.get("geometry_name") or "wkb_geometry"
             to_wgs = _to_wgs84(meta.get("crs"))
             start = 0
@@ -917,7 +960,7 @@ def _from_wkb(values: _O) -> tuple[_O, _O]:
 
 def _json_chunks(source: InputSource, chunk_rows: int, *, skip: int = 0) -> Iterator[Chunk]:
     """GeoJSON read with json and shapely, one feature at a time, each bad one kept with its reason."""
-    features, crs = _geojson_features(source.path)
+    features, crs = _geojson_features(source.path, source.encoding or "utf-8-sig")
     columns = list(dict.fromkeys(source.columns + _property_names(features)))
     to_wgs = _to_wgs84(source.crs or crs)
     for start in range(skip, len(features), chunk_rows):
@@ -959,7 +1002,23 @@ def _json_column(values: list[Any]) -> pa.Array:
         return pa.array([None if v is None else str(v) for v in values], type=pa.string())
 
 
+def _plain_columns(table: pa.Table) -> pa.Table:
+    """Nested attributes (GDAL's JSON fields: objects, arrays, mixed types) as their JSON text, so every
+    writer can take them."""
+    for i, field in enumerate(table.schema):
+        kind = field.type.storage_type if isinstance(field.type, pa.BaseExtensionType) else field.type
+        if isinstance(field.type, pa.BaseExtensionType) or pa.types.is_nested(kind):
+            values = table.column(i)
+            if isinstance(field.type, pa.BaseExtensionType):
+                values = pa.chunked_array([chunk.storage for chunk in values.chunks], type=kind)
+            text = values if pa.types.is_string(kind) or pa.types.is_large_string(kind) else pa.array(
+                [None if v is None else json.dumps(v, ensure_ascii=False) for v in values.to_pylist()], type=pa.string())
+            table = table.set_column(i, pa.field(field.name, pa.string()), pc.cast(text, pa.string()))
+    return table
+
+
 def _vector_chunk(attrs: pa.Table, geoms: _O, start: int, source: InputSource, geom_errors: _O | None) -> Chunk:
+    attrs = _plain_columns(attrs)
     if source.lon_col and source.lat_col:  # coordinate columns given: use them, as for a table
         text = {c: pc.cast(attrs.column(c), pa.string()) for c in (source.lon_col, source.lat_col)}
         lon, lat, errors = parse_coordinates(text[source.lon_col], text[source.lat_col],

@@ -561,7 +561,19 @@ def test_cli_unwritable_out_exits_2_with_one_line(tmp_path, capsys, where):
         out.mkdir()
     assert main(["export", "--region", "鹰潭", "--layers", "sites", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("mapapp: error: ") and str(out) in err and err.count("\n") == 1
+    assert err.startswith("mapapp: error: ") and (str(out) in err or str(out.parent) in err) and err.count("\n") == 1
     assert "Traceback" not in err
     if where == "directory":
         assert list(out.iterdir()) == [] and list(tmp_path.iterdir()) == [out]  # nothing written beside it
+
+
+def test_cli_refuses_to_write_over_its_region_file_or_into_a_missing_folder(tmp_path, capsys):
+    region = tmp_path / "r.geojson"
+    region.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": {
+        "type": "Polygon", "coordinates": [[[116.9, 28.1], [117.3, 28.1], [117.3, 28.4], [116.9, 28.4], [116.9, 28.1]]]}}),
+        encoding="utf-8")
+    before = region.read_bytes()
+    assert main(["export", "--region", str(region), "--layers", "sites", "--out", str(region)]) == 2
+    assert "the output is the input file itself" in capsys.readouterr().err and region.read_bytes() == before
+    assert main(["export", "--region", "鹰潭", "--layers", "sites", "--out", str(tmp_path / "no" / "o.geojson")]) == 2
+    assert "folder does not exist" in capsys.readouterr().err and sorted(tmp_path.iterdir()) == [region]

@@ -398,3 +398,48 @@ def test_waters_without_geometry_and_an_output_linked_to_the_input_are_refused(t
     code, err = screen_cli(capsys, src, tmp_path / "link.csv")
     assert code == 2 and "the output is the input file itself" in err
     assert src.read_text(encoding="utf-8") == "name,lon,lat\nA,115.9,28.6\n"
+
+
+# --- vector files as people send them ------------------------------------------------------------
+
+
+def _points(names: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"name": names}, geometry=[Point(115.9 + i / 10, 28.6) for i in range(len(names))], crs=4326)
+
+
+@pytest.mark.parametrize("inner", ["a/b/c/pts", "园区/点位"])
+def test_a_shapefile_in_a_folder_of_the_zip_is_found(tmp_path, capsys, inner):
+    _points(["A", "B"]).to_file(tmp_path / "pts.shp", engine="pyogrio")
+    with zipfile.ZipFile(tmp_path / "in.zip", "w") as z:
+        for part in tmp_path.glob("pts.*"):
+            z.write(part, inner + part.suffix)
+    code, err = screen_cli(capsys, tmp_path / "in.zip", tmp_path / "out.csv")
+    assert code == 0, err
+    assert list(read_out(tmp_path / "out.csv")["name"]) == ["A", "B"]
+
+
+def test_further_layers_and_archive_members_are_named_not_dropped_silently(tmp_path, capsys):
+    _points(["A", "B"]).to_file(tmp_path / "two.gpkg", layer="first", engine="pyogrio")
+    _points(["C"]).to_file(tmp_path / "two.gpkg", layer="second", engine="pyogrio")
+    code, err = screen_cli(capsys, tmp_path / "two.gpkg", tmp_path / "out.csv")
+    assert code == 0 and "the file has 2 layers; only the first, 'first', was read" in err and "(second)" in err
+
+
+def test_nested_and_mixed_properties_are_written_as_json_text(tmp_path, capsys):
+    features = [{"type": "Feature", "properties": {"a": 1}, "geometry": {"type": "Point", "coordinates": [115.89, 28.68]}},
+                {"type": "Feature", "properties": {"b": {"nested": [1, 2]}, "c": [1, "x"]},
+                 "geometry": {"type": "Point", "coordinates": [116.0, 28.7]}}]
+    write_geojson(tmp_path / "m.geojson", features)
+    code, err = screen_cli(capsys, tmp_path / "m.geojson", tmp_path / "out.csv")
+    assert code == 0, err
+    out = read_out(tmp_path / "out.csv")
+    assert len(out) == 2 and json.loads(out["b"][1]) == {"nested": [1, 2]}
+
+
+def test_a_gbk_geojson_is_read_as_gbk_and_written_as_utf8(tmp_path, capsys):
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "南昌"}, "geometry": {"type": "Point", "coordinates": [115.89, 28.68]}}]}
+    (tmp_path / "g.geojson").write_bytes(json.dumps(doc, ensure_ascii=False).encode("gbk"))
+    code, err = screen_cli(capsys, tmp_path / "g.geojson", tmp_path / "out.csv")
+    assert code == 0 and "read as GBK/GB18030" in err
+    assert list(read_out(tmp_path / "out.csv")["name"]) == ["南昌"]

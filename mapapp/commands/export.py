@@ -12,6 +12,7 @@ from mapapp._errors import InputFileError, LayerNotFoundError
 from mapapp.export import export_collection, resolve_region, write_export
 from mapapp.layers import get_spec, load_layer, load_specs
 from mapapp.messages import msg
+from mapapp.storage import check_output
 
 # The sites, the regulated waters and the 1 km shoreline zone shown on the map by default: what a
 # region's export is usually wanted for. Base boundaries are one --layers away.
@@ -76,9 +77,8 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in OUTPUT_SUFFIXES:
         raise InputFileError(msg("{out}：导出文件为 GeoJSON，请以 .geojson 命名", "{out}: mapapp export writes GeoJSON; "
                                  "name the output *.geojson", out=out))
-    if out.is_dir():  # found before the work is done, not after
-        raise InputFileError(msg("{out}：这是一个文件夹，请给出文件名", "{out}: is a directory; give a file name for --out",
-                                 out=out))
+    region_file = Path(args.region)
+    check_output(out, region_file if region_file.is_file() else None)  # before the work is done, not after
     ids = layer_ids(args.layers)
     region = resolve_region(args.region, prefectures=load_layer("prefectures"), counties=load_layer("counties"),
                             province=load_layer("province"))
