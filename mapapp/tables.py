@@ -161,11 +161,13 @@ def _reason(exc: BaseException, path: Path) -> str:
 
 
 def open_input(
-    path: Path, *, lon_col: str | None = None, lat_col: str | None = None, coordinates: bool = True
+    path: Path, *, lon_col: str | None = None, lat_col: str | None = None, coordinates: bool = True,
+    required: Sequence[str] = (),
 ) -> InputSource:
     """Inspect `path` and decide how to read it; raise InputFileError if nothing can be read.
 
-    With `coordinates=False` a table needs no lon/lat columns (edits keyed by id).
+    With `coordinates=False` a table needs no lon/lat columns (edits keyed by id). A workbook is
+    read from its first sheet that has the coordinate columns (and the `required` ones).
     """
     path = Path(path)
     if not path.exists():
@@ -189,6 +191,8 @@ def open_input(
             path, "无法识别的文件类型 {suffix!r}；应为 CSV、Excel（.xlsx）或矢量文件（{vector}）",
             "unknown file type {suffix!r}; expected CSV ({csv}), Excel (.xlsx), or a vector file ({vector})",
             suffix=suffix, csv=", ".join(CSV_SUFFIXES), vector=", ".join(VECTOR_SUFFIXES))
+    if source.kind == "excel":
+        _start_at_data_sheet(source, coordinates=coordinates, lon_col=lon_col, lat_col=lat_col, required=required)
     if coordinates and (source.kind != "vector" or lon_col or lat_col):
         source.lon_col, source.lat_col = find_coordinate_columns(source.columns, lon_col=lon_col, lat_col=lat_col,
                                                                  origin=path.name)
@@ -411,6 +415,34 @@ def _sheet_header(sheet: Any) -> Sheet | None:
 
 def _has_text(row: Sequence[Any]) -> bool:
     return any(v is not None and str(v).strip() for v in row)
+
+
+def _start_at_data_sheet(source: InputSource, *, coordinates: bool, lon_col: str | None, lat_col: str | None,
+                         required: Sequence[str]) -> None:
+    """Make the first sheet with the needed columns the main one (a workbook often opens on a
+    notes or cover sheet); the sheets before it are named in a warning."""
+
+    def fits(sheet: Sheet) -> bool:
+        if any(c not in sheet.columns for c in required):
+            return False
+        if not coordinates:
+            return True
+        try:
+            find_coordinate_columns(sheet.columns, lon_col=lon_col, lat_col=lat_col)
+        except InputFileError:
+            return False
+        return True
+
+    found = next((i for i, sheet in enumerate(source.sheets) if fits(sheet)), 0)
+    if found:
+        skipped = source.sheets[:found]
+        source.sheets = source.sheets[found:]
+        main = source.sheets[0]
+        source.columns, source.rows = main.columns, main.rows
+        source.warnings[:] = _renamed_warnings(main.header, main.columns)
+        source.warnings.append(msg("从工作表“{sheet}”读起：前面的 {skipped} 没有所需的列",
+                                   "read from sheet {sheet!r} on: {skipped} before it lack the needed columns",
+                                   sheet=main.name, skipped=", ".join(repr(x.name) for x in skipped)))
 
 
 def _choose_sheets(source: InputSource) -> None:
@@ -736,13 +768,13 @@ def _table_parts(source: InputSource, chunk_rows: int) -> Iterator[tuple[pa.Tabl
     return ((table, []) for table in _csv_tables(source, chunk_rows))
 
 
-def read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path, *, required: Sequence[str] = ()) -> pd.DataFrame:
     """A whole CSV (UTF-8 or GBK) or Excel table as text cells ("" where blank), header names stripped.
 
     frame.attrs[UNCOMPUTED_FORMULAS] lists the Excel cells holding a formula saved without a value;
     frame.attrs["warnings"] what the user should know (renamed columns, skipped sheets).
     """
-    source = open_input(path, coordinates=False)
+    source = open_input(path, coordinates=False, required=required)
     if source.kind == "vector":
         raise _file_error(path, "应为表格（CSV 或 Excel），而不是矢量文件", "expected a table (CSV or Excel), not a vector file")
     tables, uncomputed = [], []

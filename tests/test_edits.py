@@ -148,7 +148,7 @@ def test_unwritable_data_changes_nothing(data_copy: Path, tmp_path: Path):
     upload.write_text("id,level\nguixi_etdz,provincial\n", encoding="utf-8")
     result = run_cli(data_copy, "data", "import", str(upload), "--source", "s")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "mapapp: error: cannot write sites/audit.csv (is a directory); nothing was changed" in result.stderr
+    assert result.stderr == "mapapp: error: cannot write sites/audit.csv (is a directory); nothing was changed\n"
     assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == before  # no temp file either
 
 
@@ -178,3 +178,13 @@ def test_excel_import_with_formulas_end_to_end(data_copy: Path, tmp_path: Path):
     result = run_cli(data_copy, "data", "import", str(tmp_path / "u.xlsx"))
     assert result.returncode == 0, result.stderr
     assert "row 1, column level: the cell holds a formula without a computed value" in result.stderr
+
+
+def test_a_large_file_of_bad_rows_lists_fifty_and_counts_the_rest(data_copy: Path, tmp_path: Path):
+    upload = tmp_path / "u.csv"
+    upload.write_text("id,level\n" + "".join(f"nosite_{i},national\n" for i in range(500)), encoding="utf-8")
+    result = run_cli(data_copy, "data", "import", str(upload), "--source", "s")
+    assert result.returncode == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 52 and "... and 450 more rows with errors like these" in lines[50]
+    assert lines[-1] == "0 row(s) applied, 500 row(s) rejected, 0 value(s) changed"

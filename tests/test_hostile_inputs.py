@@ -443,3 +443,17 @@ def test_a_gbk_geojson_is_read_as_gbk_and_written_as_utf8(tmp_path, capsys):
     code, err = screen_cli(capsys, tmp_path / "g.geojson", tmp_path / "out.csv")
     assert code == 0 and "read as GBK/GB18030" in err
     assert list(read_out(tmp_path / "out.csv")["name"]) == ["南昌"]
+
+
+def test_a_workbook_is_read_from_its_first_sheet_with_the_needed_columns(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表为核查点位"])
+    data = book.create_sheet("点位")
+    data.append(["name", "lon", "lat"])
+    data.append(["A", 115.9, 28.6])
+    book.save(tmp_path / "w.xlsx")
+    code, err = screen_cli(capsys, tmp_path / "w.xlsx", tmp_path / "out.csv")
+    assert code == 0 and "read from sheet '点位' on: '说明' before it lack the needed columns" in err
+    assert list(read_out(tmp_path / "out.csv")["name"]) == ["A"]
+    assert list(read_table(tmp_path / "w.xlsx", required=("name",))["name"]) == ["A"]

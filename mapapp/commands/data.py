@@ -49,9 +49,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     build.set_defaults(func=_build)
 
 
+MAX_LISTED = 50  # row errors listed one per line; past that, a count (a 100,000-row file of bad ids)
+
+
 def _report(table: str, errors: list) -> None:
-    for error in errors:
+    for error in errors[:MAX_LISTED]:
         print(f"{table}: {error}", file=sys.stderr)
+    if len(errors) > MAX_LISTED:
+        print(f"{table}: ... and {len(errors) - MAX_LISTED:,} more rows with errors like these", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -76,7 +81,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    updates = read_table(args.file)
+    updates = read_table(args.file, required=("id",))
     for warning in updates.attrs.get("warnings", []):
         print(f"{args.file.name}: warning: {warning}", file=sys.stderr)
     sites_csv = DATA_DIR / SOURCES / SITES_CSV
@@ -85,9 +90,9 @@ def _import(args: argparse.Namespace) -> int:
     _report(args.file.name, plan.errors)
     for change in plan.changes:
         print(f"row {change.row}: {change.site_id}.{change.field}: {change.old_value!r} -> {change.new_value!r}")
-    print(plan.summary() + (" (dry run: nothing written)" if args.dry_run else ""), file=sys.stderr)
     if plan.changes and not args.dry_run:
-        _write_import(plan, sites_csv, import_file=args.file.name)
+        _write_import(plan, sites_csv, import_file=args.file.name)  # a failure says "nothing was changed"
+    print(plan.summary() + (" (dry run: nothing written)" if args.dry_run else ""), file=sys.stderr)
     return 0
 
 
