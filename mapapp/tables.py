@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import math
+import os
 import re
 import unicodedata
 import zipfile
@@ -580,10 +581,27 @@ def _open_vector(path: Path) -> InputSource:
                             "as files of their own to screen them", n=len(layers), first=layer, rest=", ".join(layers[1:])))
     columns = [str(c) for c in info["fields"]]
     rows = int(info["features"]) if info.get("features", -1) >= 0 else None
+    if path.suffix.lower() in GEOJSON_SUFFIXES and _gdal_skips_features(path, rows):
+        return _open_geojson(path)  # the JSON reader keeps every feature, each bad one with its reason
     if rows == 0:
         raise _file_error(path, "文件中没有要素", "the file has no features")
     return InputSource(path, "vector", columns, rows=rows, crs=info.get("crs"), encoding=encoding,
                        dataset=dataset if dataset != str(path) else None, layer=layer, warnings=warnings)
+
+
+_COUNT_CHECK_BYTES = 64 << 20  # GeoJSON files up to this size are counted once more, as plain JSON
+
+
+def _gdal_skips_features(path: Path, rows: int | None) -> bool:
+    """True when GDAL sees fewer features than the file lists (it drops entries that are not
+    objects, such as a stray number or null, without a word)."""
+    if path.stat().st_size > _COUNT_CHECK_BYTES:
+        return False
+    try:
+        features, _ = _geojson_features(path)
+    except InputFileError:
+        return False
+    return rows is not None and len(features) != rows
 
 
 _DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb", ".kml")
@@ -841,11 +859,13 @@ def _arrow_csv_tables(source: InputSource, chunk_rows: int) -> Iterator[pa.Table
     # Keyed by name, so a repeated header name is covered by its first occurrence's (unchanged) name.
     convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in source.columns},
                                    strings_can_be_null=False, quoted_strings_can_be_null=False)
-    reader = pacsv.open_csv(source.path, read_options=read, parse_options=parse, convert_options=convert)
-    if len(reader.schema) != len(source.columns):
-        raise _ReadOn  # Arrow reads the header differently: let Python's csv, which read it, go on
-    for table in _rebatch(reader, chunk_rows):
-        yield table.rename_columns(source.columns)  # repeated names made unique, as in source.columns
+    # Opened by its bytes: a file name that is not valid UTF-8 (copied from an old GBK disk) stays readable.
+    with pa.OSFile(os.fsencode(source.path)) as stream:
+        reader = pacsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
+        if len(reader.schema) != len(source.columns):
+            raise _ReadOn  # Arrow reads the header differently: let Python's csv, which read it, go on
+        for table in _rebatch(reader, chunk_rows):
+            yield table.rename_columns(source.columns)  # repeated names made unique, as in source.columns
 
 
 def _rebatch(reader: Any, chunk_rows: int) -> Iterator[pa.Table]:

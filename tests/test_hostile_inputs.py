@@ -4,6 +4,7 @@ and never shows a traceback. Every file is built here in tmp_path and read with 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -457,3 +458,25 @@ def test_a_workbook_is_read_from_its_first_sheet_with_the_needed_columns(tmp_pat
     assert code == 0 and "read from sheet '点位' on: '说明' before it lack the needed columns" in err
     assert list(read_out(tmp_path / "out.csv")["name"]) == ["A"]
     assert list(read_table(tmp_path / "w.xlsx", required=("name",))["name"]) == ["A"]
+
+
+def test_entries_gdal_drops_silently_are_kept_as_invalid_rows(tmp_path, capsys):
+    src = tmp_path / "f.geojson"
+    src.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"a"},'
+                   '"geometry":{"type":"Point","coordinates":[115.89,28.68]}},42,"x",null]}', encoding="utf-8")
+    code, err = screen_cli(capsys, src, tmp_path / "out.csv")
+    assert code == 0 and "row 2: not a GeoJSON feature (42)" in err
+    assert list(read_out(tmp_path / "out.csv")["verdict"]) == ["outside", "invalid", "invalid", "invalid"]
+
+
+def test_file_names_at_the_length_limit_or_not_utf8_still_work(tmp_path, capsys):
+    src = tmp_path / ("x" * 240 + ".csv")
+    src.write_text("name,lon,lat\nA,115.9,28.6\n", encoding="utf-8")
+    code, err = screen_cli(capsys, src, tmp_path / ("o" * 240 + ".csv"))
+    assert code == 0, err
+    odd = tmp_path / os.fsdecode(b"bad\xff.csv")  # a name copied from an old GBK disk
+    odd.write_text("name,lon,lat\nA,115.9,28.6\n", encoding="utf-8")
+    # In a subprocess: the real stderr writes such a name escaped, where capsys would refuse it.
+    result = subprocess.run([sys.executable, "-m", "mapapp", "screen", odd, "--out", tmp_path / os.fsdecode(b"o\xff.csv")],
+                            capture_output=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
