@@ -38,8 +38,9 @@ from mapapp.screening import (
     screen_geometries,
     screen_lonlat,
 )
+from mapapp.sinks import CsvSink, GeoJsonSink
 from mapapp.storage import check_output
-from mapapp.tables import Chunk, CsvSink, GeoJsonSink, InputSource, iter_chunks, open_input
+from mapapp.tables import Chunk, iter_chunks, open_input
 
 ADDED_COLUMNS = ("distance_m", "nearest_water", "nearest_water_id", "verdict", "error", "rule")
 UNCERTAINTY_COLUMN = "uncertainty_m"

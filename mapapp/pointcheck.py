@@ -8,10 +8,10 @@ import geopandas as gpd
 import pyarrow as pa
 import shapely
 
+from mapapp.coordinates import parse_coordinates
 from mapapp.i18n import t
 from mapapp.messages import Msg, text
 from mapapp.screening import check_point
-from mapapp.tables import parse_coordinates
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Reading site tables (CSV, Excel) and vector files in bounded chunks, and writing screened results."""
+"""Reading site tables (CSV, Excel) and vector files in bounded chunks (sinks.py writes the results;
+coordinates.py finds and parses the coordinate columns)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,16 @@ import csv
 import io
 import itertools
 import json
-import math
 import os
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import IO, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -32,34 +30,23 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from mapapp._errors import InputFileError
-from mapapp.geo import JIANGXI_BBOX, WGS84
+from mapapp.coordinates import find_coordinate_columns, looks_swapped, parse_coordinates, swapped_message
+from mapapp.geo import WGS84
 from mapapp.messages import Msg, join, msg
 from mapapp.screening import invalid_geometry
-from mapapp.storage import atomic_write, geojson_dict
 
 __all__ = [
-    "LAT_NAMES",
-    "LON_NAMES",
     "UNCOMPUTED_FORMULAS",
     "Chunk",
-    "CsvSink",
-    "GeoJsonSink",
     "InputSource",
     "Sheet",
     "detect_encoding",
-    "find_coordinate_columns",
     "iter_chunks",
     "open_input",
-    "parse_coordinates",
 ]
 
 _F = NDArray[np.float64]
 _O = NDArray[np.object_]
-
-# Column names recognised as coordinates, compared case-insensitively after normalising (see
-# _normalise_name); earlier names win when a table has several.
-LON_NAMES = ("longitude", "lon", "lng", "long", "经度", "东经", "x")
-LAT_NAMES = ("latitude", "lat", "纬度", "北纬", "y")
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -69,8 +56,6 @@ GEOJSON_SUFFIXES = (".geojson", ".json")
 # read_table's frame.attrs key: [(1-based data row, column)] of Excel formulas saved without a value.
 UNCOMPUTED_FORMULAS = "uncomputed_formulas"
 
-# Jiangxi's box with a margin, for telling a swapped lon/lat pair from a merely distant point.
-_SWAP_MARGIN = 1.0
 _SAMPLE_BYTES = 1 << 16
 # Python's csv refuses fields over 128 KiB by default; a WKT column can hold megabytes.
 _MAX_FIELD_CHARS = (1 << 31) - 1
@@ -200,46 +185,6 @@ def open_input(
     if source.kind == "excel":
         _choose_sheets(source)
     return source
-
-
-def _normalise_name(name: str) -> str:
-    """'Longitude (deg)' -> 'longitude', '经度（E）' -> '经度': bracketed notes and punctuation dropped."""
-    text = unicodedata.normalize("NFKC", str(name)).strip().lower()
-    text = re.sub(r"[(\[{（【].*?[)\]}）】]", "", text)
-    return re.sub(r"[\s_\-.:°/]+", "", text)
-
-
-def find_coordinate_columns(
-    columns: Sequence[str], *, lon_col: str | None = None, lat_col: str | None = None, origin: str = "input"
-) -> tuple[str, str]:
-    """The longitude and latitude column names, by explicit choice or by common names."""
-    found = []
-    shown = {"columns": list(columns), "columns_zh": "、".join(map(str, columns))}
-    for given, names, what, what_zh, flag in ((lon_col, LON_NAMES, "longitude", "经度", "--lon-col"),
-                                              (lat_col, LAT_NAMES, "latitude", "纬度", "--lat-col")):
-        if given is not None:
-            if given not in columns:
-                raise InputFileError(msg("{origin}：没有“{given}”列；现有列：{columns_zh}",
-                                         "{origin}: no column {given!r} (given by {flag}); columns are {columns}",
-                                         origin=origin, given=given, flag=flag, **shown))
-            found.append(given)
-            continue
-        normalised = {}
-        for col in columns:
-            normalised.setdefault(_normalise_name(col), col)
-        match = next((normalised[n] for n in names if n in normalised), None)
-        if match is None:
-            raise InputFileError(msg(
-                "{origin}：找不到{what_zh}列（查找了 {names}，不分大小写）；现有列：{columns_zh}",
-                "{origin}: no {what} column found; looked for {names} (any case); columns are {columns}; "
-                "name it with {flag}", origin=origin, what=what, what_zh=what_zh, names="/".join(names), flag=flag,
-                **shown))
-        found.append(match)
-    if found[0] == found[1]:
-        raise InputFileError(msg("{origin}：经度和纬度选了同一列“{col}”",
-                                 "{origin}: the same column {col!r} was chosen for longitude and latitude",
-                                 origin=origin, col=found[0]))
-    return found[0], found[1]
 
 
 def detect_encoding(path: Path) -> str:
@@ -1080,185 +1025,6 @@ def _vector_chunk(attrs: pa.Table, geoms: _O, start: int, source: InputSource, g
     is_point = shapely.get_type_id(geoms) == 0
     x = np.where(is_point, shapely.get_x(geoms), np.nan)
     y = np.where(is_point, shapely.get_y(geoms), np.nan)
-    for i in np.nonzero(_looks_swapped(x, y))[0]:
-        errors[i] = _swapped_message("x", x[i], "y", y[i])
+    for i in np.nonzero(looks_swapped(x, y))[0]:
+        errors[i] = swapped_message("x", x[i], "y", y[i])
     return Chunk(attrs, start, geometry=geoms, errors=errors)
-
-
-# --- coordinates --------------------------------------------------------------------------------
-
-
-def _looks_swapped(lon: _F, lat: _F) -> NDArray[np.bool_]:
-    west, south, east, north = JIANGXI_BBOX
-    m = _SWAP_MARGIN
-    with np.errstate(invalid="ignore"):
-        return (lon >= south - m) & (lon <= north + m) & (lat >= west - m) & (lat <= east + m)
-
-
-def _swapped_message(lon_name: str, lon: float, lat_name: str, lat: float) -> Msg:
-    """A row's message, read in the page as well as in files: it names no command-line flag."""
-    return msg("经度与纬度疑似颠倒（{lon_name}={lon:g} 像纬度，{lat_name}={lat:g} 像经度）；未自动更正，请核对输入",
-               "lat/lon appear swapped ({lon_name}={lon:g} looks like a latitude, {lat_name}={lat:g} like a "
-               "longitude); not corrected: check the input", lon_name=lon_name, lon=lon, lat_name=lat_name, lat=lat)
-
-
-# Minutes: ' ′ ’ 分 (or :); seconds: " ″ (which NFKC turns into ′′) ” '' ’’ 秒.
-_DMS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[°度:]\s*(?:(\d+(?:\.\d+)?)\s*['′’分:]?\s*)?(?:(\d+(?:\.\d+)?)\s*"
-                  r"(?:\"|″|”|''|′′|’’|秒)?)?\s*$")
-_HEMISPHERE = re.compile(r"^(?:东经|北纬|西经|南纬|[ENWS])\s*|\s*(?:[ENWS])$", re.IGNORECASE)
-
-
-def _parse_text(value: str) -> float | None:
-    """One coordinate written by hand: '115.9', ' 115.9° ', 'E115.9', '东经115°54′', '115°54\\'36"'."""
-    text = unicodedata.normalize("NFKC", value).strip()
-    negative = text[:2] in ("西经", "南纬") or text[:1].upper() in ("W", "S") or text[-1:].upper() in ("W", "S")
-    text = _HEMISPHERE.sub("", text).strip()
-    try:
-        number = float(text.rstrip("°度"))
-    except ValueError:
-        match = _DMS.match(text)
-        if not match:
-            return None
-        deg, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
-        if minutes >= 60 or seconds >= 60:
-            return None
-        number = math.copysign(abs(deg) + minutes / 60 + seconds / 3600, deg if deg else 1.0)
-    if not math.isfinite(number):
-        return None
-    return -abs(number) if negative else number
-
-
-def _to_float(column: pa.ChunkedArray | pa.Array) -> tuple[_F, _O]:
-    """Parse a text column to floats; second array holds the raw text where parsing failed."""
-    text = pc.utf8_trim_whitespace(column)
-    try:
-        values = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
-        if np.isfinite(values).all():
-            return values, np.full(len(values), None, dtype=object)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass  # some value is not a plain number: take the careful path below
-    raw = np.asarray(text.to_pylist(), dtype=object)
-    out = np.full(len(raw), np.nan)
-    failed = np.full(len(raw), None, dtype=object)
-    for i, value in enumerate(raw):
-        if value is None or value == "":
-            continue
-        try:
-            out[i] = float(value)
-            if not math.isfinite(out[i]):
-                raise ValueError
-        except ValueError:
-            parsed = _parse_text(value)
-            if parsed is None:
-                failed[i] = value
-                out[i] = np.nan
-            else:
-                out[i] = parsed
-    return out, failed
-
-
-def _coordinate_problems(lon_name: str, lat_name: str, lon_blank: bool, lat_blank: bool, lon_bad: str | None,
-                         lat_bad: str | None) -> list[Msg]:
-    names = {"lon": lon_name, "lat": lat_name}
-    if lon_blank and lat_blank:
-        return [msg("缺少坐标（“{lon}”和“{lat}”均为空）", "missing coordinates ({lon!r} and {lat!r} are blank)", **names)]
-    problems = []
-    if lon_blank:
-        problems.append(msg("缺少经度（“{lon}”为空）", "missing longitude ({lon!r} is blank)", **names))
-    elif lon_bad is not None:
-        problems.append(msg("“{lon}”中的经度 {value!r} 不是数字", "longitude {value!r} in {lon!r} is not a number",
-                            value=lon_bad, **names))
-    if lat_blank:
-        problems.append(msg("缺少纬度（“{lat}”为空）", "missing latitude ({lat!r} is blank)", **names))
-    elif lat_bad is not None:
-        problems.append(msg("“{lat}”中的纬度 {value!r} 不是数字", "latitude {value!r} in {lat!r} is not a number",
-                            value=lat_bad, **names))
-    return problems
-
-
-def parse_coordinates(
-    lon_text: pa.ChunkedArray | pa.Array, lat_text: pa.ChunkedArray | pa.Array, *, lon_name: str = "lon",
-    lat_name: str = "lat",
-) -> tuple[_F, _F, _O]:
-    """Numbers from two text columns, with a message per unusable row (None where usable).
-
-    Blank, non-numeric and swapped pairs are reported, never guessed at: a row whose longitude
-    looks like a Jiangxi latitude and whose latitude like a Jiangxi longitude is "swapped".
-    """
-    lon, lon_bad = _to_float(lon_text)
-    lat, lat_bad = _to_float(lat_text)
-    errors = np.full(len(lon), None, dtype=object)
-    lon_blank = np.isnan(lon) & np.equal(lon_bad, None)
-    lat_blank = np.isnan(lat) & np.equal(lat_bad, None)
-    for i in np.nonzero(np.isnan(lon) | np.isnan(lat))[0]:
-        errors[i] = join(_coordinate_problems(lon_name, lat_name, bool(lon_blank[i]), bool(lat_blank[i]), lon_bad[i],
-                                              lat_bad[i]))
-    for i in np.nonzero(_looks_swapped(lon, lat))[0]:
-        errors[i] = _swapped_message(lon_name, lon[i], lat_name, lat[i])
-    usable = np.equal(errors, None)
-    return np.where(usable, lon, np.nan), np.where(usable, lat, np.nan), errors
-
-
-# --- writing ------------------------------------------------------------------------------------
-
-
-class CsvSink:
-    """Writes chunks to a CSV file (UTF-8 with BOM, so Excel opens it) atomically: all or nothing."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._stack = ExitStack()
-        self._fh: IO[bytes] | None = None
-        self._schema: pa.Schema | None = None
-
-    def __enter__(self) -> Self:
-        self._fh = self._stack.enter_context(atomic_write(self.path, "wb"))
-        self._fh.write(codecs.BOM_UTF8)
-        return self
-
-    def write(self, table: pa.Table) -> None:
-        assert self._fh is not None
-        first = self._schema is None
-        if first:
-            self._schema = table.schema
-        elif table.schema != self._schema:
-            table = table.cast(self._schema)
-        buffer = io.BytesIO()
-        options = pacsv.WriteOptions(include_header=first, quoting_style="needed")
-        pacsv.write_csv(table, buffer, write_options=options)
-        self._fh.write(buffer.getbuffer())
-
-    def __exit__(self, *exc: object) -> None:
-        self._stack.__exit__(*exc)
-
-
-class GeoJsonSink:
-    """Writes chunks as one GeoJSON FeatureCollection (WGS 84, RFC 7946) atomically."""
-
-    def __init__(self, path: Path, *, metadata: dict[str, Any] | None = None) -> None:
-        self.path = Path(path)
-        self.metadata = metadata
-        self._stack = ExitStack()
-        self._fh: IO[str] | None = None
-        self._first = True
-
-    def __enter__(self) -> Self:
-        self._fh = self._stack.enter_context(atomic_write(self.path))
-        head = {"type": "FeatureCollection"}
-        if self.metadata:
-            head["metadata"] = self.metadata
-        self._fh.write(json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"features":[\n')
-        return self
-
-    def write(self, frame: gpd.GeoDataFrame) -> None:
-        assert self._fh is not None
-        for feature in geojson_dict(frame)["features"]:
-            if not self._first:
-                self._fh.write(",\n")
-            self._fh.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-            self._first = False
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None and self._fh is not None:
-            self._fh.write("\n]}\n")
-        self._stack.__exit__(*exc)

@@ -16,7 +16,6 @@ from mapapp.export import export_collection, resolve_region
 from mapapp.filters import SiteFilter, matches, screen_sites
 from mapapp.i18n import t
 from mapapp.layers import load_layer
-from mapapp.screening import check_point
 
 APP = Path(__file__).resolve().parents[1] / "streamlit_app.py"
 YINGTAN = "360600"

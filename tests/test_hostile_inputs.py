@@ -22,10 +22,11 @@ from shapely.geometry import Point
 from mapapp._errors import InputFileError
 from mapapp.cli import main
 from mapapp.commands import layers as layers_command
+from mapapp.coordinates import parse_coordinates
 from mapapp.messages import Msg
 from mapapp.paths import ROOT
 from mapapp.screening import load_region, load_waters, screen_geometries, screen_lonlat
-from mapapp.tables import detect_encoding, iter_chunks, open_input, parse_coordinates, read_table
+from mapapp.tables import detect_encoding, iter_chunks, open_input, read_table
 
 NANCHANG = (115.89, 28.68)  # inside Jiangxi, near the Gan river
 

@@ -10,9 +10,17 @@ import shapely
 from mapapp.catalog import build_catalog
 from mapapp.geo import GEOD
 from mapapp.layers import load_layer, load_specs
-from mapapp.render.labels import label_points
 from mapapp.render.assets import ExternalAssetError, check_links
-from mapapp.render.sitemap import MapLayer, build_map, layer_features, shift_for_basemap, site_payload, site_popup_html, sites_group
+from mapapp.render.labels import label_points
+from mapapp.render.sitemap import (
+    MapLayer,
+    build_map,
+    layer_features,
+    shift_for_basemap,
+    site_payload,
+    site_popup_html,
+    sites_group,
+)
 
 
 @pytest.fixture(scope="module")

@@ -14,15 +14,9 @@ import pytest
 from shapely.geometry import Point
 
 from mapapp._errors import InputFileError
-from mapapp.tables import (
-    CsvSink,
-    GeoJsonSink,
-    detect_encoding,
-    find_coordinate_columns,
-    iter_chunks,
-    open_input,
-    parse_coordinates,
-)
+from mapapp.coordinates import find_coordinate_columns, parse_coordinates
+from mapapp.sinks import CsvSink, GeoJsonSink
+from mapapp.tables import detect_encoding, iter_chunks, open_input
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

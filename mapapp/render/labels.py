@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import geopandas as gpd
 import shapely
-from shapely.ops import polylabel
 from branca.element import MacroElement, Template
+from shapely.ops import polylabel
 
 from mapapp.geo import JIANGXI_LCC
 

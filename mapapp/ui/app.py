@@ -15,11 +15,11 @@ from mapapp.filters import SiteFilter, matches
 from mapapp.i18n import t
 from mapapp.messages import markdown_safe
 from mapapp.ui import data, sidebar
-from mapapp.ui.state import current_view
 from mapapp.ui.check import check_ui
 from mapapp.ui.chrome import chrome_ui
 from mapapp.ui.export_tab import export_ui
 from mapapp.ui.mapview import map_ui
+from mapapp.ui.state import current_view
 from mapapp.ui.table import table_ui
 from mapapp.viewstate import LANGS, ViewState, from_query, parse_view, to_query
 

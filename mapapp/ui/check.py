@@ -11,11 +11,12 @@ import streamlit as st
 
 from mapapp._errors import MapAppError
 from mapapp.batch import ScreenReport, readable, screen_file
+from mapapp.coordinates import find_coordinate_columns
 from mapapp.datum import DATUMS
 from mapapp.i18n import t
 from mapapp.messages import markdown_safe, text
-from mapapp.pointcheck import PointCheck, check, describe, parse_typed
-from mapapp.tables import CSV_SUFFIXES, EXCEL_SUFFIXES, VECTOR_SUFFIXES, find_coordinate_columns, open_input
+from mapapp.pointcheck import PointCheck, describe, parse_typed
+from mapapp.tables import CSV_SUFFIXES, EXCEL_SUFFIXES, VECTOR_SUFFIXES, open_input
 from mapapp.ui import data, state
 from mapapp.ui.sidebar import unit_names, wkey
 from mapapp.viewstate import ViewState

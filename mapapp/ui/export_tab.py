@@ -10,7 +10,14 @@ from shapely.geometry import shape
 
 from mapapp._errors import MapAppError
 from mapapp.datum import geometry_to_wgs84
-from mapapp.export import Region, export_collection, export_filename, region_from_filter, region_from_geometry, resolve_region
+from mapapp.export import (
+    Region,
+    export_collection,
+    export_filename,
+    region_from_filter,
+    region_from_geometry,
+    resolve_region,
+)
 from mapapp.i18n import t
 from mapapp.messages import text
 from mapapp.ui import data, state

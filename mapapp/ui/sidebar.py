@@ -21,7 +21,6 @@ from mapapp.screening import SCOPES
 from mapapp.ui import data
 from mapapp.viewstate import BASEMAPS, LANGS, ViewState
 
-
 _GENERATIONS = "mapapp.widget_generations"  # widget name -> how often the page has reset it
 
 

@@ -27,8 +27,8 @@ from mapapp.i18n import t
 from mapapp.indicators import indicators_frame, validate_indicator_rows
 from mapapp.layers import load_layer
 from mapapp.paths import DATA_DIR
-from mapapp.records import split_list
 from mapapp.pointcheck import check, describe
+from mapapp.records import split_list
 from mapapp.storage import read_csv_records
 
 if TYPE_CHECKING:
