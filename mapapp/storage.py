@@ -6,6 +6,7 @@ import errno
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -46,7 +47,10 @@ def _temp_beside(path: Path) -> tuple[int, str]:
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     # A short prefix: a name near the 255-byte limit must still leave room for the temporary one.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # name the file the user asked for, never the temporary one
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     umask = os.umask(0)
     os.umask(umask)
     os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
@@ -62,10 +66,7 @@ def atomic_write_all(texts: Mapping[Path, str]) -> None:
     staged: list[tuple[str, Path]] = []
     try:
         for path, text in texts.items():
-            try:
-                fd, tmp = _temp_beside(Path(path))
-            except OSError as exc:
-                raise OSError(exc.errno, exc.strerror, str(path)) from exc
+            fd, tmp = _temp_beside(Path(path))
             staged.append((tmp, Path(path)))
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -152,6 +153,13 @@ def write_geojson(
 _WHAT_ZH = {"vector file": "矢量文件", "waters file": "水域文件", "GeoJSON file": "GeoJSON 文件"}
 
 
+def gdal_reason(text: str) -> str:
+    """GDAL's error text on one line, without the advice and internals that mean nothing to a user."""
+    text = re.sub(r"\s*It might help to specify the correct driver explicitly.*$", "", " ".join(text.split()))
+    text = re.sub(r"sqlite3_\w+\(.*?\) failed: ", "", text)
+    return text.rstrip(" ;.") or "unknown format"
+
+
 def read_vector(path: Path, *, what: str = "vector file") -> gpd.GeoDataFrame:
     """Read any vector file GDAL knows; no CRS means WGS 84. Clear errors for missing or corrupt files."""
     path = Path(path)
@@ -161,7 +169,7 @@ def read_vector(path: Path, *, what: str = "vector file") -> gpd.GeoDataFrame:
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several types for corrupt files
-        reason = " ".join(str(exc).replace(str(path), path.name).split())
+        reason = gdal_reason(str(exc).replace(str(path), path.name))
         raise DataFileError(msg("{name} 无法作为{what_zh}读取（{reason}）", "{name}: cannot be read as a {what} ({reason})",
                                 reason=reason, **names)) from exc
     if not isinstance(gdf, gpd.GeoDataFrame):  # GDAL read a table without geometry (a CSV, a bare DBF)

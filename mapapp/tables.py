@@ -34,6 +34,7 @@ from mapapp.coordinates import find_coordinate_columns, looks_swapped, parse_coo
 from mapapp.geo import WGS84
 from mapapp.messages import Msg, join, msg
 from mapapp.screening import invalid_geometry
+from mapapp.storage import gdal_reason
 
 __all__ = [
     "UNCOMPUTED_FORMULAS",
@@ -571,7 +572,7 @@ def _zip_member(path: Path) -> tuple[str, list[Msg]]:
 
 
 def _vector_error(path: Path, exc: BaseException | str) -> InputFileError:
-    reason = _reason(exc, path) if isinstance(exc, BaseException) else exc
+    reason = gdal_reason(_reason(exc, path)) if isinstance(exc, BaseException) else exc
     return _file_error(path, "无法作为矢量文件读取（{reason}）", "cannot be read as a vector file ({reason})",
                        reason=reason)
 
@@ -1002,15 +1003,15 @@ def _json_column(values: list[Any]) -> pa.Array:
 def _plain_columns(table: pa.Table) -> pa.Table:
     """Nested attributes (GDAL's JSON fields: objects, arrays, mixed types) as their JSON text, so every
     writer can take them."""
-    for i, field in enumerate(table.schema):
-        kind = field.type.storage_type if isinstance(field.type, pa.BaseExtensionType) else field.type
-        if isinstance(field.type, pa.BaseExtensionType) or pa.types.is_nested(kind):
+    for i, column in enumerate(table.schema):
+        kind = column.type.storage_type if isinstance(column.type, pa.BaseExtensionType) else column.type
+        if isinstance(column.type, pa.BaseExtensionType) or pa.types.is_nested(kind):
             values = table.column(i)
-            if isinstance(field.type, pa.BaseExtensionType):
+            if isinstance(column.type, pa.BaseExtensionType):
                 values = pa.chunked_array([chunk.storage for chunk in values.chunks], type=kind)
             text = values if pa.types.is_string(kind) or pa.types.is_large_string(kind) else pa.array(
                 [None if v is None else json.dumps(v, ensure_ascii=False) for v in values.to_pylist()], type=pa.string())
-            table = table.set_column(i, pa.field(field.name, pa.string()), pc.cast(text, pa.string()))
+            table = table.set_column(i, pa.field(column.name, pa.string()), pc.cast(text, pa.string()))
     return table
 
 

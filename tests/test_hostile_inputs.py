@@ -481,3 +481,16 @@ def test_file_names_at_the_length_limit_or_not_utf8_still_work(tmp_path, capsys)
     result = subprocess.run([sys.executable, "-m", "mapapp", "screen", odd, "--out", tmp_path / os.fsdecode(b"o\xff.csv")],
                             capture_output=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_gdal_and_temporary_file_internals_stay_out_of_messages(tmp_path, capsys):
+    src = tmp_path / "s.csv"
+    src.write_text("name,lon,lat\nA,115.9,28.6\n", encoding="utf-8")
+    (tmp_path / "empty.geojson").write_bytes(b"")
+    (tmp_path / "bad.gpkg").write_bytes(b"SQLite format 3\x00garbage")
+    for args in (["--waters", str(tmp_path / "empty.geojson")], []):
+        code = main(["screen", str(tmp_path / "bad.gpkg" if not args else src), "--out", str(tmp_path / "o.csv"), *args])
+        err = capsys.readouterr().err
+        assert code == 2 and "It might help" not in err and "sqlite3_" not in err, err
+    code, err = screen_cli(capsys, src, Path("/proc/mapapp_out.csv"))
+    assert code == 2 and "/proc/mapapp_out.csv" in err and ".tmp" not in err
