@@ -150,7 +150,9 @@ def screen_file(
             _check_rows(report.rows, max_rows)
             result, geoms = run.screen(chunk, want_geometry=True)
             part = output_frame(run.table(chunk, result, with_wkt=False), geoms)
-            part["error"] = result.error  # the messages themselves, with their Chinese form (Arrow keeps only text)
+            # The messages themselves, with their Chinese form (Arrow keeps only text; pandas would make
+            # them plain strings, and None NaN, without the explicit object dtype).
+            part["error"] = pd.Series(result.error, index=part.index, dtype=object)
             frames.append(part)
             _tally(result, chunk.start, report)
             if progress:
@@ -291,7 +293,7 @@ def readable(frame: gpd.GeoDataFrame, lang: str, *, water_names: dict[str, str] 
     names = water_names or {}
     own = [c for c in frame.columns if c not in (*ADDED_COLUMNS, frame.geometry.name)]
     table = pd.DataFrame({c: frame[c] for c in own})
-    table[t("distance", lang)] = frame["distance_m"].astype(float).round(0).astype("Int64")
+    table[t("distance", lang)] = pd.to_numeric(frame["distance_m"], errors="coerce").round(0)
     table[t("nearest_water", lang)] = frame["nearest_water"].map(lambda w: names.get(w, w) if isinstance(w, str) else "")
     table[t("verdict", lang)] = frame["verdict"].map(lambda v: t(f"verdict_short_{v}", lang))
     table[t("reason", lang)] = frame["error"].map(lambda e: text(e, lang))

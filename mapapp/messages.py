@@ -65,7 +65,7 @@ def markdown_safe(value: str) -> str:
 
     Escapes do not stop GitHub-style autolinks (a bare https://..., www.... or a@b.c), which are
     found in the text after escaping: an invisible word joiner (U+2060) breaks those patterns."""
-    for ch in "\\`*_[]()<>#|!~":
+    for ch in "\\`*_[]<>#|~$":  # not "(" and ")": shown with their backslash, and harmless without "]"
         value = value.replace(ch, "\\" + ch)
     for pattern, broken in ((":/", ":\u2060/"), ("www.", "www\u2060."), ("@", "\u2060@")):
         value = value.replace(pattern, broken)

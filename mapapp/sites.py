@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import geopandas as gpd
@@ -18,6 +19,18 @@ from mapapp.records import RowError, check_code, check_codes, validate_rows
 
 UNKNOWN = "unknown"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _is_date(text: str) -> bool:
+    """'2017', '2017-06' or '2017-06-30', and a real one (not '2024-13-45')."""
+    if not _DATE.match(text):
+        return False
+    year, month, day = (text.split("-") + ["01", "01"])[:3]
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 class SiteRecord(BaseModel):
@@ -72,7 +85,7 @@ class SiteRecord(BaseModel):
     @field_validator("circular_retrofit_as_of", "green_park_as_of")
     @classmethod
     def _date(cls, v: str) -> str:
-        if v and not _DATE.match(v):
+        if v and not _is_date(v):
             raise ValueError(f"{v!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         return v
 

@@ -20,6 +20,7 @@ from shapely.geometry import mapping
 
 from mapapp._errors import DataFileError, InputFileError
 from mapapp.messages import msg
+from mapapp.paths import DATA_DIR
 
 
 @contextmanager
@@ -157,6 +158,7 @@ def gdal_reason(text: str) -> str:
     """GDAL's error text on one line, without the advice and internals that mean nothing to a user."""
     text = re.sub(r"\s*It might help to specify the correct driver explicitly.*$", "", " ".join(text.split()))
     text = re.sub(r"sqlite3_\w+\(.*?\) failed: ", "", text)
+    text = re.sub(r"\.?\s*Set SHAPE_RESTORE_SHX config option.*$", "", text)
     return text.rstrip(" ;.") or "unknown format"
 
 
@@ -211,6 +213,10 @@ def check_output(out: Path, *inputs: Path | None) -> None:
                                      out=out, name=source.name))
     if out.is_dir():
         raise InputFileError(msg("{out}：这是一个文件夹，请给出文件名", "{out}: is a directory; give a file name", out=out))
+    if out.resolve().is_relative_to(DATA_DIR.resolve()):  # the map's own layers: never written over by a result
+        raise InputFileError(msg("{out}：位于本系统的数据文件夹中，不能作为输出；请另选位置",
+                                 "{out}: is in the app's data folder, which a result must not write over; choose "
+                                 "another place", out=out))
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise InputFileError(msg("{parent}：输出文件夹不存在", "{parent}: the output's folder does not exist", parent=parent))

@@ -335,10 +335,19 @@ def _load_workbook(path: Path, *, data_only: bool = True) -> Any:
                           reason=_reason(exc, path)) from exc
 
 
+def _excel_damage(path: Path, exc: Exception) -> InputFileError:
+    """openpyxl reads cells lazily: a damaged one (text stored as a number) fails mid-reading."""
+    return _file_error(path, "工作簿内容已损坏，无法读取（{reason}）：请用 Excel 或 WPS 打开并另存后再试",
+                       "the workbook's content is damaged ({reason}); open it in Excel or WPS and save it again",
+                       reason=_reason(exc, path))
+
+
 def _open_excel(path: Path) -> InputSource:
     book = _load_workbook(path)
     try:
         sheets = [s for s in map(_sheet_header, book.worksheets) if s is not None]
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise _excel_damage(path, exc) from exc
     finally:
         book.close()
     if not sheets:
@@ -445,12 +454,15 @@ def _excel_tables(source: InputSource, chunk_rows: int) -> Iterator[tuple[pa.Tab
         if _has_formulas(source.path):  # a second reading, only for workbooks that have formulas at all
             books.append(stack.enter_context(closing(_load_workbook(source.path, data_only=False))))
         for sheet in source.sheets:
-            for cells, uncomputed in _sheet_rows(books, sheet, source.columns):
-                rows.append(cells)
-                formulas.append(uncomputed)
-                if len(rows) == chunk_rows:
-                    yield _strings_table(source.columns, rows), formulas
-                    rows, formulas = [], []
+            try:
+                for cells, uncomputed in _sheet_rows(books, sheet, source.columns):
+                    rows.append(cells)
+                    formulas.append(uncomputed)
+                    if len(rows) == chunk_rows:
+                        yield _strings_table(source.columns, rows), formulas
+                        rows, formulas = [], []
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise _excel_damage(source.path, exc) from exc
     if rows:
         yield _strings_table(source.columns, rows), formulas
 
@@ -556,13 +568,16 @@ _DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb", ".kml")
 def _zip_member(path: Path) -> tuple[str, list[Msg]]:
     """What GDAL should open: a .zip's vector file wherever it sits in the archive (GDAL itself finds
     one only at the top), the first if there are several (and a warning naming the others)."""
-    if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
+    if path.suffix.lower() != ".zip":
         return str(path), []
+    if not zipfile.is_zipfile(path):
+        raise _file_error(path, "不是有效的 zip 压缩包（文件已损坏，或并非 zip）", "is not a valid zip archive (damaged, or no zip)")
     with zipfile.ZipFile(path) as archive:
-        members = [n for n in archive.namelist()
-                   if n.lower().endswith(_DATASET_SUFFIXES) and not n.startswith("__MACOSX/")]
+        members = [n for n in archive.namelist() if n.lower().endswith(_DATASET_SUFFIXES)
+                   and not n.startswith(("__MACOSX/", "/")) and ".." not in Path(n).parts]  # no names that climb out
     if not members:
-        return str(path), []
+        raise _file_error(path, "压缩包中没有可读取的矢量文件（.shp 连同 .shx 和 .dbf、.gpkg、.geojson、.kml 或 .fgb）",
+                          "the archive holds no vector file (.shp with its .shx and .dbf, .gpkg, .geojson, .kml or .fgb)")
     warnings = []
     if len(members) > 1:
         warnings.append(msg("压缩包中有 {n} 个数据文件，只读取了“{first}”；其余（{rest}）请分别核查",
@@ -572,7 +587,8 @@ def _zip_member(path: Path) -> tuple[str, list[Msg]]:
 
 
 def _vector_error(path: Path, exc: BaseException | str) -> InputFileError:
-    reason = gdal_reason(_reason(exc, path)) if isinstance(exc, BaseException) else exc
+    reason = exc if isinstance(exc, str) else gdal_reason(
+        re.sub(r"/vsizip/[^']*?\.zip/?", "", str(exc)).replace(str(path), path.name))  # paths inside the zip, not GDAL's
     return _file_error(path, "无法作为矢量文件读取（{reason}）", "cannot be read as a vector file ({reason})",
                        reason=reason)
 

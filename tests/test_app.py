@@ -163,7 +163,7 @@ def test_export_tab_counts_the_region(sites: gpd.GeoDataFrame, prefectures: gpd.
 def test_markdown_in_the_link_is_shown_as_typed_not_as_a_link() -> None:
     at = run(layers="[点此重新登录](https://evil.example/login)")
     [warning] = at.warning
-    assert "\\[点此重新登录\\]\\(https:\u2060//evil.example/login\\)" in warning.value
+    assert "\\[点此重新登录\\](https:\u2060//evil.example/login)" in warning.value
 
 
 def test_switching_language_keeps_every_choice(sites: gpd.GeoDataFrame) -> None:

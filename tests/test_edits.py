@@ -188,3 +188,11 @@ def test_a_large_file_of_bad_rows_lists_fifty_and_counts_the_rest(data_copy: Pat
     lines = result.stderr.splitlines()
     assert len(lines) == 52 and "... and 450 more rows with errors like these" in lines[50]
     assert lines[-1] == "0 row(s) applied, 500 row(s) rejected, 0 value(s) changed"
+
+
+def test_an_impossible_status_date_is_rejected(data_copy: Path, tmp_path: Path):
+    upload = tmp_path / "u.csv"
+    upload.write_text("id,circular_retrofit,source,circular_retrofit_as_of\nnanchang_etdz,completed,doc,2024-13-45\n",
+                      encoding="utf-8")
+    result = run_cli(data_copy, "data", "import", str(upload))
+    assert "'2024-13-45' is not a date" in result.stderr and "0 row(s) applied, 1 row(s) rejected" in result.stderr

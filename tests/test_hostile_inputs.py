@@ -494,3 +494,47 @@ def test_gdal_and_temporary_file_internals_stay_out_of_messages(tmp_path, capsys
         assert code == 2 and "It might help" not in err and "sqlite3_" not in err, err
     code, err = screen_cli(capsys, src, Path("/proc/mapapp_out.csv"))
     assert code == 2 and "/proc/mapapp_out.csv" in err and ".tmp" not in err
+
+
+@pytest.mark.parametrize(("make", "fragment"), [
+    (lambda p: p.write_bytes(b"PK\x05\x06" + b"\x00" * 18), "the archive holds no vector file"),  # an empty zip
+    (lambda p: p.write_bytes(b"not a zip at all"), "is not a valid zip archive"),
+])
+def test_zips_without_a_vector_file_say_so_plainly(tmp_path, capsys, make, fragment):
+    make(tmp_path / "in.zip")
+    code, err = screen_cli(capsys, tmp_path / "in.zip", tmp_path / "out.csv")
+    assert code == 2 and fragment in err and "/vsizip/" not in err
+
+
+def test_a_zip_whose_names_climb_out_is_not_followed(tmp_path, capsys):
+    with zipfile.ZipFile(tmp_path / "in.zip", "w") as z:
+        z.writestr("../../evil.shp", b"x")
+    code, err = screen_cli(capsys, tmp_path / "in.zip", tmp_path / "out.csv")
+    assert code == 2 and "the archive holds no vector file" in err
+
+
+def test_a_workbook_with_damaged_cells_is_one_clear_error(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.append(["name", "lon", "lat"])
+    book.active.append(["A", 115.9, 28.6])
+    book.save(tmp_path / "ok.xlsx")
+    with zipfile.ZipFile(tmp_path / "ok.xlsx") as src, zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # a number cell holding text, as broken exporters write
+                data = re.sub(rb'<c r="B2"([^>]*)><v>[^<]*</v>', rb'<c r="B2"\1><v>completed</v>', data)
+            dst.writestr(item, data)
+    code, err = screen_cli(capsys, tmp_path / "bad.xlsx", tmp_path / "out.csv")
+    assert code == 2 and "the workbook's content is damaged" in err and err.count("\n") == 1
+
+
+def test_results_never_write_over_the_apps_own_data(tmp_path, capsys):
+    from mapapp.paths import DATA_DIR
+
+    src = tmp_path / "s.csv"
+    src.write_text("name,lon,lat\nA,115.9,28.6\n", encoding="utf-8")
+    target = DATA_DIR / "base" / "river_lines.geojson"
+    before = target.read_bytes()
+    code, err = screen_cli(capsys, src, target)
+    assert code == 2 and "data folder" in err and target.read_bytes() == before
+    assert main(["export", "--region", "鹰潭", "--out", str(DATA_DIR / "sites" / "sites.geojson")]) == 2

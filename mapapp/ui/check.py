@@ -19,6 +19,7 @@ from mapapp.pointcheck import PointCheck, describe, parse_typed
 from mapapp.tables import CSV_SUFFIXES, EXCEL_SUFFIXES, VECTOR_SUFFIXES, open_input
 from mapapp.ui import data, state
 from mapapp.ui.sidebar import unit_names, wkey
+from mapapp.ui.table import readable_table
 from mapapp.viewstate import ViewState
 
 PAGE_MAX_ROWS = 50_000  # the page screens a file while the user waits; larger files go to `mapapp screen`
@@ -87,8 +88,9 @@ def _stash(upload: object, folder: Path) -> Path:
 
 def upload_ui(view: ViewState) -> None:
     lang, f = view.lang, view.filter
-    upload = st.file_uploader(t("upload", lang, rows=PAGE_MAX_ROWS, mb=PAGE_MAX_MB), type=UPLOAD_TYPES,
-                              key=wkey("upload", lang))
+    # One key in both languages (the key alone is the uploader's identity): switching language keeps
+    # the file, its settings and its result.
+    upload = st.file_uploader(t("upload", lang, rows=PAGE_MAX_ROWS, mb=PAGE_MAX_MB), type=UPLOAD_TYPES, key="upload")
     if upload is None:
         if state.clear_upload():
             st.rerun()
@@ -126,15 +128,16 @@ def _settings_ui(path: Path, lang: str) -> dict | None:
         for i, (name, label) in enumerate((("lon_col", "lon_column"), ("lat_col", "lat_column"))):
             options = list(dict.fromkeys(source.columns))
             settings[name] = cols[i].selectbox(t(label, lang), options, index=options.index(guess[i]) if guess[i] in options else None,
-                                               placeholder=t("choose", lang), key=wkey(name, lang))
+                                               placeholder=t("choose", lang), key=f"upload_{name}")  # a column name in any language
         if not settings["lon_col"] or not settings["lat_col"]:
             st.warning(t("no_coordinate_columns", lang))
             return None
         if settings["lon_col"] == settings["lat_col"]:
             st.error(t("same_column", lang))
             return None
-    settings["datum"] = cols[2].selectbox(t("datum", lang), DATUMS, format_func=lambda d: datum_label(d, lang),
-                                          key=wkey("upload_datum", lang))
+    settings["datum"] = state.remember_upload_datum(
+        cols[2].selectbox(t("datum", lang), DATUMS, index=DATUMS.index(state.upload_datum()),
+                          format_func=lambda d: datum_label(d, lang), key=wkey("upload_datum", lang)))
     for warning in getattr(source, "warnings", []) or []:
         st.warning(text(warning, lang))
     return settings
@@ -181,7 +184,7 @@ def _show_result(lang: str, run_key: str) -> None:
     table = readable(frame, lang, water_names=data.water_names(lang))
     if len(frame) > MAP_MAX_POINTS:
         st.caption(t("map_points_capped", lang, n=MAP_MAX_POINTS))
-    st.dataframe(table, hide_index=True, width="stretch")
+    readable_table(table)
     payload = "\ufeff" + table.to_csv(index=False)
     st.download_button(t("download_result", lang), payload.encode("utf-8"), file_name=f"{Path(report.input_name).stem}_核查结果.csv"
                        if lang == "zh" else f"{Path(report.input_name).stem}_screened.csv", mime="text/csv",
@@ -189,7 +192,7 @@ def _show_result(lang: str, run_key: str) -> None:
 
 
 def report_ui(report: ScreenReport, lang: str) -> None:
-    lines = report.lines(lang)
+    lines = [line.strip().removeprefix("mapapp screen: ") for line in report.lines(lang)]  # the CLI's wording
     st.markdown("\n".join(f"- {markdown_safe(line)}" for line in lines))
 
 

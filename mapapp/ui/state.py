@@ -18,6 +18,7 @@ _REGION = "mapapp.region"
 _VIEW = "mapapp.view"
 _OPENED = "mapapp.opened"  # per map key: the view the map opened with
 _UPLOAD = "mapapp.upload"  # {"points": [...], "name": str}
+_UPLOAD_DATUM = "mapapp.upload_datum"  # carried over when the language (and so the datum widget) changes
 
 
 def swap_region(region: tuple[str, str]) -> tuple[str, str] | None:
@@ -97,3 +98,12 @@ def uploaded_points() -> list[dict[str, Any]]:
 
 def upload_name() -> str | None:
     return st.session_state.get(_UPLOAD, {}).get("name")
+
+
+def upload_datum() -> str:
+    return st.session_state.get(_UPLOAD_DATUM, "wgs84")
+
+
+def remember_upload_datum(datum: str) -> str:
+    st.session_state[_UPLOAD_DATUM] = datum
+    return datum

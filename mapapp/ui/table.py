@@ -31,7 +31,7 @@ def site_table(shown: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("name", lang): shown["name_zh" if lang == "zh" else "name_en"],
         t("restriction", lang): shown["verdict"].map(lambda v: t(f"verdict_short_{v}", lang)),
-        t("distance", lang): pd.to_numeric(shown["distance_m"], errors="coerce").round(0).astype("Int64"),
+        t("distance", lang): pd.to_numeric(shown["distance_m"], errors="coerce").round(0),
         t("kind", lang): _labels(shown["kind"], vocab.SITE_KINDS, lang),
         t("level", lang): _labels(shown["level"], vocab.LEVELS, lang),
         t("prefecture", lang): _unit_names(shown["prefecture_adcode"], "prefectures", lang, shown["prefecture_zh"]),
@@ -44,6 +44,19 @@ def site_table(shown: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     })
 
 
+def readable_table(frame: pd.DataFrame, **kwargs: object) -> None:
+    """A table for people: whole numbers as '6,577', and blank where a value is unknown.
+
+    Streamlit writes "None" into an empty cell whatever the Styler says, so a numeric column with
+    gaps is shown as text (sorting it then goes by text); columns without gaps stay numbers."""
+    shown = frame.copy()
+    for column in frame.select_dtypes("number").columns:
+        if shown[column].isna().any():
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}").astype(object)
+    shown = shown.astype({c: object for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])})
+    st.dataframe(shown.where(shown.notna(), ""), hide_index=True, width="stretch", **kwargs)
+
+
 def table_ui(shown: gpd.GeoDataFrame, lang: str) -> None:
     """The filtered sites; click a header to sort."""
-    st.dataframe(site_table(shown, lang), hide_index=True, width="stretch", key=f"site_table.{lang}")
+    readable_table(site_table(shown, lang), key=f"site_table.{lang}")

@@ -394,6 +394,12 @@ def test_an_upload_without_known_columns_is_picked_checked_and_drawn(app: MapPag
     export = app.tab("导出 GeoJSON")
     expect(export.get_by_test_id("stDownloadButton")).to_be_visible()
     expect(app.tab("数据与说明").get_by_test_id("stDataFrame")).to_be_visible()
+    # In English the same file, its settings and its result are still there, in English.
+    app.rerun(app.page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click)
+    panel = app.tab("Site check")
+    expect(panel.get_by_text("row 4: lat/lon appear swapped", exact=False)).to_be_visible()
+    expect(panel.get_by_role("combobox", name="Longitude column")).to_have_value("a")
+    app.map_frame().wait_for_function(f"() => ({POINTS_JS})() >= 3")
 
 
 def test_the_legend_folds(app: MapPage) -> None:
