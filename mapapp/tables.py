@@ -1039,6 +1039,10 @@ def _vector_chunk(attrs: pa.Table, geoms: _O, start: int, source: InputSource, g
                                              lon_name=source.lon_col, lat_name=source.lat_col)
         return Chunk(attrs, start, lon=lon, lat=lat, errors=errors)
     errors = np.full(len(geoms), None, dtype=object) if geom_errors is None else geom_errors
+    if len(geoms) and shapely.is_missing(geoms).all():  # a bare .dbf, a CSV in a zip: coordinates may be columns
+        _warn_once(source, msg("文件中的要素都没有几何图形：若经纬度在属性列中，请指明这两列后再核查",
+                               "no feature in the file has a geometry: if the coordinates are in attribute columns, "
+                               "name those columns and check again"))
     is_point = shapely.get_type_id(geoms) == 0
     x = np.where(is_point, shapely.get_x(geoms), np.nan)
     y = np.where(is_point, shapely.get_y(geoms), np.nan)

@@ -538,3 +538,11 @@ def test_results_never_write_over_the_apps_own_data(tmp_path, capsys):
     code, err = screen_cli(capsys, src, target)
     assert code == 2 and "data folder" in err and target.read_bytes() == before
     assert main(["export", "--region", "鹰潭", "--out", str(DATA_DIR / "sites" / "sites.geojson")]) == 2
+
+
+def test_a_vector_file_without_any_geometry_says_where_to_look(tmp_path, capsys):
+    features = [{"type": "Feature", "properties": {"name": n, "x": 115.9, "y": 28.6}, "geometry": None} for n in "AB"]
+    write_geojson(tmp_path / "n.geojson", features)
+    code, err = screen_cli(capsys, tmp_path / "n.geojson", tmp_path / "out.csv")
+    assert code == 0 and "no feature in the file has a geometry" in err
+    assert list(read_out(tmp_path / "out.csv")["verdict"]) == ["invalid", "invalid"]
