@@ -219,9 +219,24 @@ def _encoding_and_damage(path: Path) -> tuple[str, int]:
     for encoding in ("utf-8", "gb18030"):
         damage[encoding] = _damage(_blocks(path), encoding)
         if not damage[encoding]:
-            return encoding, 0
+            return ("big5" if encoding == "gb18030" and _looks_big5(path) else encoding), 0
     best = min(damage, key=lambda e: damage[e])
     return best, damage[best]
+
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _looks_big5(path: Path) -> bool:
+    """Big5 (traditional Chinese) bytes also decode as GB18030, but into nonsense that includes
+    private-use characters, which real GBK text never holds; Big5 decodes them into real ones."""
+    with open(path, "rb") as fh:
+        sample = fh.read(_SAMPLE_BYTES)
+    as_gb = sample.decode("gb18030", errors="replace")
+    if not _PRIVATE_USE.search(as_gb):
+        return False
+    as_big5 = sample.decode("big5", errors="replace")
+    return not _PRIVATE_USE.search(as_big5) and as_big5.count("\ufffd") <= 1 and not _damage(_blocks(path), "big5")
 
 
 def _damage(blocks: Iterable[bytes], encoding: str) -> int:

@@ -546,3 +546,12 @@ def test_a_vector_file_without_any_geometry_says_where_to_look(tmp_path, capsys)
     code, err = screen_cli(capsys, tmp_path / "n.geojson", tmp_path / "out.csv")
     assert code == 0 and "no feature in the file has a geometry" in err
     assert list(read_out(tmp_path / "out.csv")["verdict"]) == ["invalid", "invalid"]
+
+
+def test_big5_is_told_from_gbk(tmp_path, capsys):
+    text = "name,lon,lat\n臺灣工廠,115.89,28.68\n測試園區,116.0,29.71\n鋼鐵廠,114.93,27.82\n"
+    (tmp_path / "b.csv").write_bytes(text.encode("big5"))
+    (tmp_path / "g.csv").write_bytes(text.encode("gbk"))
+    assert detect_encoding(tmp_path / "b.csv") == "big5" and detect_encoding(tmp_path / "g.csv") == "gb18030"
+    code, _ = screen_cli(capsys, tmp_path / "b.csv", tmp_path / "out.csv")
+    assert code == 0 and list(read_out(tmp_path / "out.csv")["name"]) == ["臺灣工廠", "測試園區", "鋼鐵廠"]
