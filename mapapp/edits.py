@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from mapapp._errors import DataFileError
+from mapapp.messages import msg
 from mapapp.records import RowError, validation_errors
 from mapapp.sites import SITE_FIELDS, SiteRecord
 from mapapp.storage import atomic_write_all
@@ -95,6 +98,11 @@ def plan_import(
     `updates.attrs`) is rejected: its blank cell does not mean "unchanged".
     """
     today = today or datetime.now(UTC).date().isoformat()
+    ids = Counter(row["id"] for row in current)
+    if twice := sorted(i for i, n in ids.items() if n > 1):  # keyed by id, one of them would be lost
+        raise DataFileError(msg("园区/基地表中编号重复（{ids}）：请先修正数据文件，本次未做任何更改",
+                                "the sites table holds the same id more than once ({ids}); fix the data file first "
+                                "(mapapp data validate); nothing was changed", ids=", ".join(twice)))
     by_id = {row["id"]: dict(row) for row in current}
     columns = [str(c).strip() for c in updates.columns]
     plan = ImportPlan(rows=[])

@@ -196,3 +196,16 @@ def test_an_impossible_status_date_is_rejected(data_copy: Path, tmp_path: Path):
                       encoding="utf-8")
     result = run_cli(data_copy, "data", "import", str(upload))
     assert "'2024-13-45' is not a date" in result.stderr and "0 row(s) applied, 1 row(s) rejected" in result.stderr
+
+
+def test_a_sites_table_with_a_repeated_id_is_not_imported_into(data_copy: Path, tmp_path: Path):
+    """Keyed by id, the import would silently keep one of the two records."""
+    sites_csv = data_copy / "sources" / "sites.csv"
+    lines = sites_csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    sites_csv.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    before = sites_csv.read_bytes()
+    upload = tmp_path / "u.csv"
+    upload.write_text("id,level\nguixi_etdz,provincial\n", encoding="utf-8")
+    result = run_cli(data_copy, "data", "import", str(upload), "--source", "s")
+    assert result.returncode == 2 and "the same id more than once" in result.stderr and result.stderr.count("\n") == 1
+    assert sites_csv.read_bytes() == before
