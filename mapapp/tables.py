@@ -73,6 +73,19 @@ class Sheet:
     positions: list[int | None] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class VectorPart:
+    """One layer of a vector input: a file, a member of a .zip, or one layer of a GeoPackage."""
+
+    dataset: str  # what GDAL opens
+    layer: str | None  # None when the dataset has one layer
+    name: str  # what the source_layer column says, when there are several parts
+
+
+# The column that says which layer or archive member a row came from, when an input has several.
+PART_COLUMN = "source_layer"
+
+
 @dataclass
 class InputSource:
     """What an input file is and how to read it."""
@@ -93,8 +106,7 @@ class InputSource:
     sheets: list[Sheet] = field(default_factory=list)  # Excel: the sheets read, in order
     reader: str = "gdal"  # vector: "gdal", or "json" for a GeoJSON file read feature by feature
     decode_errors: str = "strict"  # CSV: "replace" when a few bytes are not text in `encoding`
-    dataset: str | None = None  # vector: what GDAL opens (a member of a .zip), when not `path` itself
-    layer: str | None = None  # vector: the layer read, when the file has several
+    parts: list[VectorPart] = field(default_factory=list)  # vector: the datasets and layers read, in order
 
     def describe(self) -> Msg:
         """What was read and how, e.g. 'CSV, gbk, coordinates from columns '经度'/'纬度'' (bilingual)."""
@@ -539,27 +551,37 @@ def _open_vector(path: Path) -> InputSource:
         return _open_geojson(path, text_encoding, [msg("GeoJSON 应为 UTF-8 编码；此文件按 GBK/GB18030 读取",
                                                        "GeoJSON should be UTF-8; this file was read as GBK/GB18030")])
     encoding = _shapefile_encoding(path)
-    dataset, warnings = _zip_member(path)
+    parts, infos = [], []
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(dataset)]
-        layer = layers[0] if len(layers) > 1 else None
-        info = pyogrio.read_info(dataset, layer=layer, encoding=encoding)
+        datasets = _datasets(path)
+        for dataset, member in datasets:
+            layers = [str(name) for name, _ in pyogrio.list_layers(dataset)]
+            for layer in layers:
+                chosen = layer if len(layers) > 1 else None
+                infos.append(pyogrio.read_info(dataset, layer=chosen, encoding=encoding))
+                name = ":".join(x for x in (member, chosen) if x) or layer
+                parts.append(VectorPart(dataset, chosen, name))
+    except InputFileError:
+        raise
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         if path.suffix.lower() in GEOJSON_SUFFIXES:
             return _open_geojson(path)  # GDAL refuses the file: read its features one by one
         raise _vector_error(path, exc) from exc
-    if layer is not None:
-        warnings.append(msg("文件有 {n} 个图层，只读取了第一个“{first}”；其余图层（{rest}）请另存为单独的文件再核查",
-                            "the file has {n} layers; only the first, {first!r}, was read; save the others ({rest}) "
-                            "as files of their own to screen them", n=len(layers), first=layer, rest=", ".join(layers[1:])))
-    columns = [str(c) for c in info["fields"]]
-    rows = int(info["features"]) if info.get("features", -1) >= 0 else None
-    if path.suffix.lower() in GEOJSON_SUFFIXES and _gdal_skips_features(path, rows):
+    columns = list(dict.fromkeys(str(c) for info in infos for c in info["fields"]))
+    counts = [int(info["features"]) if info.get("features", -1) >= 0 else None for info in infos]
+    rows = None if None in counts else sum(c for c in counts if c is not None)
+    warnings: list[Msg] = []
+    if len(parts) > 1:
+        columns.append(PART_COLUMN)
+        warnings.append(msg("读取了 {n} 个图层（{names}）：各行的 {col} 列注明其来源",
+                            "read {n} layers ({names}); each row's {col} column says which it came from",
+                            n=len(parts), names=", ".join(p.name for p in parts), col=PART_COLUMN))
+    elif path.suffix.lower() in GEOJSON_SUFFIXES and _gdal_skips_features(path, rows):
         return _open_geojson(path)  # the JSON reader keeps every feature, each bad one with its reason
     if rows == 0:
         raise _file_error(path, "文件中没有要素", "the file has no features")
-    return InputSource(path, "vector", columns, rows=rows, crs=info.get("crs"), encoding=encoding,
-                       dataset=dataset if dataset != str(path) else None, layer=layer, warnings=warnings)
+    return InputSource(path, "vector", columns, rows=rows, crs=infos[0].get("crs"), encoding=encoding,
+                       parts=parts, warnings=warnings)
 
 
 _COUNT_CHECK_BYTES = 64 << 20  # GeoJSON files up to this size are counted once more, as plain JSON
@@ -580,11 +602,11 @@ def _gdal_skips_features(path: Path, rows: int | None) -> bool:
 _DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".fgb", ".kml")
 
 
-def _zip_member(path: Path) -> tuple[str, list[Msg]]:
-    """What GDAL should open: a .zip's vector file wherever it sits in the archive (GDAL itself finds
-    one only at the top), the first if there are several (and a warning naming the others)."""
+def _datasets(path: Path) -> list[tuple[str, str | None]]:
+    """What GDAL should open, with the archive member's name: the file itself, or every vector file
+    in a .zip wherever it sits in the archive (GDAL finds one only at the top)."""
     if path.suffix.lower() != ".zip":
-        return str(path), []
+        return [(str(path), None)]
     if not zipfile.is_zipfile(path):
         raise _file_error(path, "不是有效的 zip 压缩包（文件已损坏，或并非 zip）", "is not a valid zip archive (damaged, or no zip)")
     with zipfile.ZipFile(path) as archive:
@@ -593,12 +615,7 @@ def _zip_member(path: Path) -> tuple[str, list[Msg]]:
     if not members:
         raise _file_error(path, "压缩包中没有可读取的矢量文件（.shp 连同 .shx 和 .dbf、.gpkg、.geojson、.kml 或 .fgb）",
                           "the archive holds no vector file (.shp with its .shx and .dbf, .gpkg, .geojson, .kml or .fgb)")
-    warnings = []
-    if len(members) > 1:
-        warnings.append(msg("压缩包中有 {n} 个数据文件，只读取了“{first}”；其余（{rest}）请分别核查",
-                            "the archive holds {n} data files; only {first!r} was read; screen the others ({rest}) "
-                            "on their own", n=len(members), first=members[0], rest=", ".join(members[1:])))
-    return f"/vsizip/{path.resolve()}/{members[0]}", warnings
+    return [(f"/vsizip/{path.resolve()}/{member}", member) for member in members]
 
 
 def _vector_error(path: Path, exc: BaseException | str) -> InputFileError:
@@ -936,32 +953,46 @@ def _vector_chunks(source: InputSource, chunk_rows: int) -> Iterator[Chunk]:
 
 
 def _gdal_chunks(source: InputSource, chunk_rows: int) -> Iterator[Chunk]:
-    """Chunks read by GDAL. For GeoJSON, raises _ReadOn where GDAL fails or a geometry comes back
-    null (GDAL nulls malformed ones quietly): the JSON reader then says why, feature by feature."""
-    geojson = source.path.suffix.lower() in GEOJSON_SUFFIXES
-    try:
-        with pyogrio.open_arrow(source.dataset or source.path, layer=source.layer, batch_size=chunk_rows,
-                                use_pyarrow=True, encoding=source.encoding) as (meta, reader):
-            geom_name = meta.get("geometry_name") or "wkb_geometry"
-            to_wgs = _to_wgs84(meta.get("crs"))
-            start = 0
-            for table in _rebatch(reader, chunk_rows):
-                if geom_name in table.column_names:
-                    geoms, errors = _from_wkb(table.column(geom_name).to_numpy(zero_copy_only=False))
-                    attrs = table.drop_columns([geom_name])
-                else:
-                    geoms, errors = np.full(table.num_rows, None, dtype=object), None
-                    attrs = table
-                if geojson and shapely.is_missing(geoms).any():
-                    raise _ReadOn
-                yield _vector_chunk(attrs, to_wgs(geoms), start, source, errors)
-                start += table.num_rows
-    except (InputFileError, _ReadOn):
-        raise
-    except Exception as exc:  # pyogrio/GDAL errors while reading
-        if geojson:
-            raise _ReadOn from exc
-        raise _vector_error(source.path, exc) from exc
+    """Chunks read by GDAL, part after part. For a GeoJSON file, raises _ReadOn where GDAL fails or a
+    geometry comes back null (GDAL nulls malformed ones quietly): the JSON reader then says why,
+    feature by feature."""
+    geojson = source.path.suffix.lower() in GEOJSON_SUFFIXES and len(source.parts) == 1
+    start = 0
+    for part in source.parts:
+        try:
+            with pyogrio.open_arrow(part.dataset, layer=part.layer, batch_size=chunk_rows, use_pyarrow=True,
+                                    encoding=source.encoding) as (meta, reader):
+                geom_name = meta.get("geometry_name") or "wkb_geometry"
+                to_wgs = _to_wgs84(meta.get("crs"))  # each part in its own CRS
+                for table in _rebatch(reader, chunk_rows):
+                    if geom_name in table.column_names:
+                        geoms, errors = _from_wkb(table.column(geom_name).to_numpy(zero_copy_only=False))
+                        attrs = table.drop_columns([geom_name])
+                    else:
+                        geoms, errors = np.full(table.num_rows, None, dtype=object), None
+                        attrs = table
+                    if geojson and shapely.is_missing(geoms).any():
+                        raise _ReadOn
+                    if len(source.parts) > 1:
+                        attrs = _aligned(attrs, source.columns, part.name)
+                    yield _vector_chunk(attrs, to_wgs(geoms), start, source, errors)
+                    start += table.num_rows
+        except (InputFileError, _ReadOn):
+            raise
+        except Exception as exc:  # pyogrio/GDAL errors while reading
+            if geojson:
+                raise _ReadOn from exc
+            raise _vector_error(source.path, exc) from exc
+
+
+def _aligned(attrs: pa.Table, columns: list[str], part: str) -> pa.Table:
+    """One part's attributes under the columns of all parts, as text (the parts' types may differ),
+    blank where a part lacks a column, with the part's name in PART_COLUMN."""
+    attrs = _plain_columns(attrs)
+    n = attrs.num_rows
+    arrays = [pc.cast(attrs.column(c), pa.string()) if c in attrs.column_names else pa.nulls(n, pa.string())
+              for c in columns[:-1]]
+    return pa.table([*arrays, pa.array([part] * n, type=pa.string())], names=columns)
 
 
 def _to_wgs84(crs: str | None) -> Callable[[_O], _O]:

@@ -420,11 +420,23 @@ def test_a_shapefile_in_a_folder_of_the_zip_is_found(tmp_path, capsys, inner):
     assert list(read_out(tmp_path / "out.csv")["name"]) == ["A", "B"]
 
 
-def test_further_layers_and_archive_members_are_named_not_dropped_silently(tmp_path, capsys):
+def test_every_layer_and_archive_member_is_read_and_named(tmp_path, capsys):
     _points(["A", "B"]).to_file(tmp_path / "two.gpkg", layer="first", engine="pyogrio")
-    _points(["C"]).to_file(tmp_path / "two.gpkg", layer="second", engine="pyogrio")
+    _points(["C"]).assign(kind=1).to_file(tmp_path / "two.gpkg", layer="second", engine="pyogrio")
     code, err = screen_cli(capsys, tmp_path / "two.gpkg", tmp_path / "out.csv")
-    assert code == 0 and "the file has 2 layers; only the first, 'first', was read" in err and "(second)" in err
+    assert code == 0 and "read 2 layers (first, second)" in err
+    out = read_out(tmp_path / "out.csv")
+    assert list(out["name"]) == ["A", "B", "C"] and list(out["source_layer"]) == ["first", "first", "second"]
+    assert list(out["kind"]) == ["", "", "1"]  # a column only one layer has
+    _points(["D"]).to_file(tmp_path / "one.shp", engine="pyogrio")
+    _points(["E", "F"]).to_file(tmp_path / "two.shp", engine="pyogrio")
+    with zipfile.ZipFile(tmp_path / "in.zip", "w") as z:
+        for part in [*tmp_path.glob("one.*"), *tmp_path.glob("two.s*"), *tmp_path.glob("two.d*"), *tmp_path.glob("two.p*"),
+                     *tmp_path.glob("two.c*")]:
+            z.write(part, part.name)
+    code, err = screen_cli(capsys, tmp_path / "in.zip", tmp_path / "out.csv")
+    assert code == 0, err
+    assert sorted(read_out(tmp_path / "out.csv")["name"]) == ["D", "E", "F"]
 
 
 def test_nested_and_mixed_properties_are_written_as_json_text(tmp_path, capsys):
