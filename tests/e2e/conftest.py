@@ -398,6 +398,9 @@ class MapPage:
         self.pick(self.page.get_by_test_id("stSidebar"), label, typed, option)
 
     def tab(self, name: str) -> Locator:
+        # After a language switch the new map reports its view and the page runs again, which can put
+        # the tabs back on the first one: click once the page is quiet.
+        self.page.wait_for_function(_SETTLED_JS, arg=QUIET_MS)
         self.page.get_by_role("tab", name=name, exact=True).click()
         panel = self.page.get_by_role("tabpanel", name=name, exact=True)
         expect(panel).to_be_visible()
