@@ -40,7 +40,7 @@ def default_payload_bytes() -> dict[str, int]:
 
     specs = load_specs()
     sizes = {i: len(json.dumps(layer_features(specs[i], load_layer(i, display=True)), ensure_ascii=False).encode())
-             for i in DEFAULT_LAYERS if i != "sites"}
+             for i in DEFAULT_LAYERS if i in specs and i != "sites"}
     return sizes
 
 

@@ -110,9 +110,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "region_prefecture": ("设区市", "A prefecture"),
     "region_county": ("县（市、区）", "A county"),
     "region_drawn": ("地图上绘制的矩形或多边形", "Rectangle or polygon drawn on the map"),
-    "zone_mismatch": ("注意：地图上的{layers}与当前筛选规则（{scope} {distance:,.0f} 米）不同；结论和列表按当前规则计算。",
-                      "Note: the map shows {layers}, not the rule in use ({scope}, {distance:,.0f} m); verdicts and the list "
-                      "follow the rule in use."),
+    "rule_zone": ("岸线管控范围（按当前筛选的管控水域和距离）", "Shoreline restriction (the rule in use: waters and distance)"),
+    "legend_rule_zone": ("按当前管控水域和距离", "for the waters and distance in use"),
     "distance_to": ("（{distance}，{water}）", " ({distance}, {water})"),
     "metres": ("{n:,.0f} 米", "{n:,.0f} m"),
     "km": ("{n:,.0f} 公里", "{n:,.0f} km"),

@@ -12,7 +12,10 @@ from mapapp.screening import SCOPES
 
 LANGS = ("zh", "en")
 BASEMAPS = ("none", "osm", "tianditu", "gaode")
-DEFAULT_LAYERS = ("prefectures", "counties", "water_areas", "river_lines", "sites", "zone_jiangxi_1000m")
+# The page draws one restriction zone, the rule's in use (scope and distance), under this layer id;
+# links made when the page offered fixed zone layers (zone_jiangxi_1000m ...) open with it.
+RULE_ZONE = "zone"
+DEFAULT_LAYERS = ("prefectures", "counties", "water_areas", "river_lines", "sites", RULE_ZONE)
 
 # query key -> (SiteFilter field, vocabulary of allowed codes or None)
 _LIST_KEYS = {
@@ -134,7 +137,8 @@ def from_query(params: Mapping[str, object], *, layer_ids: tuple[str, ...]) -> t
 
     state = ViewState(lang=choice("lang", LANGS, "zh"), basemap=choice("basemap", BASEMAPS, "none"))
     if "layers" in params:
-        wanted = _many(params, "layers")
+        wanted = [RULE_ZONE if x.startswith("zone_") and RULE_ZONE in layer_ids else x for x in _many(params, "layers")]
+        wanted = list(dict.fromkeys(wanted))
         warnings += [f"layers={x}" for x in wanted if x not in layer_ids]
         state = replace(state, layers=tuple(x for x in wanted if x in layer_ids))
     lists = {}

@@ -207,7 +207,21 @@ def test_within_with_no_certain_site_says_why_and_offers_the_uncertain(sites: gp
 
 
 
-def test_a_rule_the_zone_layers_do_not_draw_is_pointed_out() -> None:
-    assert not [c for c in run().caption if "注意：地图上的" in c.value]  # 1 km, as drawn
-    [note] = [c for c in run(distance="2000").caption if "注意：地图上的" in c.value]
-    assert "2,000 米" in note.value
+def test_the_zone_on_the_map_follows_the_rule_and_old_links_still_open_it() -> None:
+    import shapely
+    from shapely.geometry import shape
+
+    from mapapp.geo import JIANGXI_LCC
+    from mapapp.ui import data
+
+    def area_km2(features: dict) -> float:
+        geoms = [shape(f["geometry"]) for f in features["features"]]
+        return gpd.GeoSeries(geoms, crs=4326).to_crs(JIANGXI_LCC).area.sum() / 1e6
+
+    one, three = (data.rule_zone_features("jiangxi", d, "none", "zh") for d in (1000.0, 3000.0))
+    assert 2.0 < area_km2(three) / area_km2(one) < 3.5  # about three times as wide a band
+    assert data.rule_zone_spec("yangtze", 3000.0).title("zh") == "岸线3,000米管控范围（仅长江干流）"
+    assert shapely.is_valid(shape(one["features"][0]["geometry"]))
+    at = run(layers="prefectures,zone_jiangxi_1000m")  # a link from before the rule's zone
+    assert not at.warning
+    assert at.sidebar.multiselect(key=key("layers")).value == ["prefectures", "zone"]

@@ -72,8 +72,7 @@ def legend_html(lang: str) -> str:
         for k, c in RETROFIT_COLOURS.items()
     )
     kinds = "".join(f"<div>{g} {vocab.label(vocab.SITE_KINDS, k, lang)}</div>" for k, g in KIND_SYMBOLS.items())
-    zones = ("<div><span style='background:#e31a1c;opacity:.5'>&nbsp;&nbsp;&nbsp;</span> 1 km</div>"
-             "<div><span style='background:#fd8d3c;opacity:.4'>&nbsp;&nbsp;&nbsp;</span> 5 km</div>")
+    zones = f"<div><span style='background:#e31a1c;opacity:.5'>&nbsp;&nbsp;&nbsp;</span> {t('legend_rule_zone', lang)}</div>"
     checked = "".join(f"<div><span style='color:{c}'>●</span> {t('verdict_short_' + k, lang)}</div>"
                       for k, c in VERDICT_COLOURS.items())
     return (f"<b>{t('legend_retrofit', lang)}</b>{colours}<b>{t('legend_kind', lang)}</b>{kinds}"

@@ -49,16 +49,6 @@ def restriction_notice(sites: gpd.GeoDataFrame, f: SiteFilter, lang: str) -> Non
               on_click=sidebar.set_filter_value, args=("restriction", "within_or_uncertain", "restriction", lang))
 
 
-def zone_notice(state: ViewState, lang: str) -> None:
-    """The zone layers are drawn for 1 km and 5 km only: say so when the rule in use is another one."""
-    specs = data.specs()
-    shown = [specs[i] for i in state.layers if i in specs and specs[i].group == "zones"]
-    f = state.filter
-    if shown and not any(i.id == f"zone_{f.scope}_{f.distance_m:.0f}m" for i in shown):
-        st.caption(t("zone_mismatch", lang, layers="、".join(s.title(lang) for s in shown) if lang == "zh"
-                     else "; ".join(s.title(lang) for s in shown), distance=f.distance_m, scope=t(f"scope_{f.scope}", lang)))
-
-
 def about_ui(lang: str) -> None:
     st.markdown(t("precision_note", lang))
     st.markdown(t("accuracy_note", lang))
@@ -69,7 +59,7 @@ def about_ui(lang: str) -> None:
 
 
 def page() -> None:
-    state, warnings = from_query(st.query_params.to_dict(), layer_ids=tuple(data.specs()))
+    state, warnings = from_query(st.query_params.to_dict(), layer_ids=data.page_layer_ids())
     lang = sidebar.language_ui(state.lang)
     chrome_ui(lang)
     st.title(t("app_title", lang))
@@ -88,7 +78,6 @@ def page() -> None:
         st.markdown(f"**{t('count', lang, shown=len(shown), total=len(sites), mapped=int(shown.geometry.notna().sum()))}** · "
                     f"{t('precision_note', lang)}")
         restriction_notice(sites, state.filter, lang)
-        zone_notice(state, lang)
     with guard(lang):
         map_ui(state, shown)
     table_tab, check_tab, export_tab, about_tab = st.tabs([t("table", lang), t("check", lang), t("export", lang), t("about", lang)])

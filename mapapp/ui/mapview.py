@@ -19,7 +19,7 @@ from mapapp.render.assets import check_links
 from mapapp.render.sitemap import MapLayer, build_map, points_group, shift_for_basemap, sites_group
 from mapapp.ui import data, state
 from mapapp.ui.check import clicked_check, clicked_point_ui, point_marker
-from mapapp.viewstate import MapView, ViewState, fit_view
+from mapapp.viewstate import RULE_ZONE, MapView, ViewState, fit_view
 
 # What the browser sends back: a click on the map (site check), drawn shapes (export region) and
 # the view (for the link). Popup clicks are left out: opening a popup never reruns anything.
@@ -46,7 +46,9 @@ _guard()
 
 
 def map_key(view: ViewState) -> str:
-    return f"map-{view.lang}-{view.basemap}-{','.join(view.layers)}"
+    """The static map's identity: it is rebuilt when one of these changes (the rule only if its zone is shown)."""
+    rule = f"-{view.filter.scope}-{view.filter.distance_m:g}" if RULE_ZONE in view.layers else ""
+    return f"map-{view.lang}-{view.basemap}-{','.join(view.layers)}{rule}"
 
 
 def region_bounds(view: ViewState) -> list[list[float]] | None:
@@ -80,6 +82,11 @@ def _static_map(view: ViewState) -> Any:
     specs = data.specs()
     chosen = sorted((i for i in view.layers if i in specs and i != "sites"), key=lambda i: (specs[i].z, list(specs).index(i)))
     layers = [MapLayer(specs[i], data.map_features(i, view.basemap, view.lang), True) for i in chosen]
+    if RULE_ZONE in view.layers:  # filled, so drawn first
+        f = view.filter
+        zone = MapLayer(data.rule_zone_spec(f.scope, f.distance_m),
+                        data.rule_zone_features(f.scope, f.distance_m, view.basemap, view.lang), True)
+        layers.insert(0, zone)
     return build_map(layers, lang=view.lang, basemap=view.basemap, labels=data.place_labels(view.lang, view.basemap, tuple(chosen)))
 
 

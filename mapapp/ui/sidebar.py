@@ -19,7 +19,7 @@ from mapapp.filters import RESTRICTION_CHOICES, SiteFilter
 from mapapp.i18n import t
 from mapapp.screening import SCOPES
 from mapapp.ui import data
-from mapapp.viewstate import BASEMAPS, LANGS, ViewState
+from mapapp.viewstate import BASEMAPS, LANGS, RULE_ZONE, ViewState
 
 _GENERATIONS = "mapapp.widget_generations"  # widget name -> how often the page has reset it
 
@@ -86,16 +86,17 @@ def filter_ui(f: SiteFilter, lang: str) -> SiteFilter:
 def view_ui(state: ViewState, lang: str) -> ViewState:
     st.sidebar.subheader(t("layers", lang))
     specs = data.specs()
-    layer_ids = [i for i in specs if i != "sites"]
+    layer_ids = [i for i in data.page_layer_ids() if i != "sites"]
     layers = st.sidebar.multiselect(t("layers", lang), layer_ids, default=[i for i in state.layers if i in layer_ids],
-                                    format_func=lambda i: specs[i].title(lang), key=wkey("layers", lang),
+                                    format_func=lambda i: t("rule_zone", lang) if i == RULE_ZONE else specs[i].title(lang),
+                                    key=wkey("layers", lang),
                                     label_visibility="collapsed", placeholder=t("no_layers", lang))
     basemap = st.sidebar.selectbox(t("basemap", lang), BASEMAPS, index=BASEMAPS.index(state.basemap),
                                    format_func=lambda b: t(f"basemap_{b}", lang), key=wkey("basemap", lang))
     if basemap == "tianditu" and not os.environ.get("TIANDITU_KEY"):
         st.sidebar.warning(t("tianditu_missing_key", lang))
     chosen = {*layers, "sites"}
-    return replace(state, lang=lang, basemap=basemap, layers=tuple(i for i in specs if i in chosen))  # spec order
+    return replace(state, lang=lang, basemap=basemap, layers=tuple(i for i in data.page_layer_ids() if i in chosen))
 
 
 def set_filter_value(query_key: str, value: str, widget: str, lang: str) -> None:

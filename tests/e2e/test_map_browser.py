@@ -431,15 +431,20 @@ def test_the_chinese_page_speaks_chinese_and_a_link_in_the_url_stays_text(app: M
     expect(app.page.get_by_test_id("stSidebar")).not_to_contain_text("请选择")
 
 
-def test_a_notice_that_appears_does_not_reload_the_map(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+def test_a_notice_that_goes_does_not_reload_the_map(app: MapPage) -> None:
     """A warning or notice above the map used to shift it, and Streamlit reloaded it (a blank second)."""
-    app.open()
+    app.open("?restriction=within")
+    notice = app.page.get_by_test_id("stAlertContentInfo").filter(has_text="无法确定")
+    expect(notice).to_be_visible()
     app.map_frame().evaluate("() => { window.__sameMap = true; }")
-    box = app.page.get_by_test_id("stSidebar").get_by_role("spinbutton")
-    box.fill("1500")
-    app.rerun(lambda: box.press("Enter"))
-    expect(app.page.get_by_text("注意：地图上的", exact=False)).to_be_visible()
+    app.rerun(app.page.get_by_role("button", name=re.compile("同时显示")).click)
+    expect(notice).to_have_count(0)
     assert app.map_frame().evaluate("() => window.__sameMap === true"), "the map was reloaded"
+
+
+def test_the_zone_drawn_is_the_rules(app: MapPage) -> None:
+    app.open("?distance=3000&scope=yangtze")
+    expect(app.map_locator(".leaflet-control-layers")).to_contain_text("岸线3,000米管控范围（仅长江干流）")
 
 
 def test_drawing_a_polygon_checks_no_vertex_and_a_link_keeps_the_view(app: MapPage) -> None:
