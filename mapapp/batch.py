@@ -111,7 +111,8 @@ def output_kind(path: Path) -> str:
 
 def screen_file(
     path: Path, *, out: Path | None = None, scope: str = "jiangxi", distance_m: float = DEFAULT_THRESHOLD_M,
-    datum: str = "wgs84", waters_path: Path | None = None, lon_col: str | None = None, lat_col: str | None = None,
+    datum: str = "wgs84", waters_path: Path | None = None, shoreline_accuracy_m: float | None = None,
+    lon_col: str | None = None, lat_col: str | None = None,
     max_rows: int | None = None, chunk_rows: int = 100_000, progress: Progress | None = None,
     input_name: str | None = None,
 ) -> tuple[gpd.GeoDataFrame | None, ScreenReport]:
@@ -132,7 +133,7 @@ def screen_file(
     if first is None:
         raise InputFileError(msg("文件没有数据行（只有表头？）", "{path}: no data rows (only a header?)",
                                  path=input_name or Path(path).name))
-    waters = load_waters(scope=scope, path=waters_path)
+    waters = load_waters(scope=scope, path=waters_path, shoreline_accuracy_m=shoreline_accuracy_m)
     meta = provenance(waters, distance_m) | {"input": input_name or str(path), "input_format": source.describe(),
                                               "datum": datum}
     scope_zh = t(f"scope_{scope}", "zh") if waters_path is None else f"自定义水域文件 {Path(waters_path).name}"

@@ -46,9 +46,10 @@ def screen_sites(sites: gpd.GeoDataFrame, *, scope: str, distance_m: float) -> g
     located = sites[sites.geometry.notna()]
     screened = screen(located, waters=load_waters(scope=scope), threshold_m=distance_m)
     out = sites.copy()
-    for column in ("distance_m", "nearest_water", "verdict"):
+    for column in ("distance_m", "nearest_water", "verdict", "shoreline_accuracy_m"):
         out[column] = screened[column].astype(object).reindex(out.index)
     out["verdict"] = out["verdict"].fillna("no_location")
+    out.attrs["threshold_m"] = float(distance_m)
     return out
 
 

@@ -44,9 +44,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "count": ("筛选结果：{shown} / {total} 个园区/基地（地图上 {mapped} 个）", "{shown} of {total} parks and bases ({mapped} on the map)"),
     "uncertain_notice": (
         "在 {distance:,.0f} 米管控范围内可确定的有 {within} 个；另有 {uncertain} 个无法确定：它们的位置只知道到县或设区市，"
-        "位置误差半径跨越了阈值，既不能判定在范围内，也不能判定在范围外。",
+        "加上岸线数据本身的精度（数百米），误差范围跨越了阈值，既不能判定在范围内，也不能判定在范围外。",
         "{within} can be placed within {distance:,.0f} m for certain; {uncertain} more are uncertain: their location is "
-        "known only to a county or prefecture, and that error radius straddles the threshold.",
+        "known only to a county or prefecture and the shoreline data is accurate to hundreds of metres, so the error "
+        "range straddles the threshold.",
     ),
     "show_uncertain": ("同时显示这 {n} 个无法确定的园区/基地", "Also show the {n} uncertain ones"),
     "table": ("园区/基地列表", "Parks and bases"),
@@ -78,7 +79,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "check_button": ("核查", "Check"),
     "verdict_within": ("在管控范围内", "Within the restriction"),
     "verdict_outside": ("在管控范围外", "Outside the restriction"),
-    "verdict_uncertain": ("无法确定（位置误差跨越阈值）", "Uncertain (the location error straddles the threshold)"),
+    "verdict_uncertain": ("无法确定", "Uncertain"),
+    "why_location": ("位置误差范围跨越管控距离", "the location's error range straddles the distance"),
+    "why_shoreline": ("岸线数据精度约{a:,.0f}米", "the shoreline data is accurate to about {a:,.0f} m"),
     "verdict_invalid": ("无法核查", "Could not be checked"),
     "verdict_no_location": ("位置未知", "Location unknown"),
     "verdict_short_within": ("范围内", "Within"),
@@ -170,3 +173,11 @@ def field_label(field: str, lang: str = "zh") -> str:
     """A layer attribute's name as people read it (the attribute's own name if none is known)."""
     pair = FIELDS.get(field)
     return field if pair is None else pair[1 if lang == "en" else 0]
+
+
+def uncertainty_text(reasons: list[str], lang: str, *, shoreline_m: float = 0.0) -> str:
+    """'（位置误差范围跨越管控距离；岸线数据精度约500米）' for the reasons from screening.uncertain_reasons."""
+    parts = [t("why_location", lang) if r == "location" else t("why_shoreline", lang, a=shoreline_m) for r in reasons]
+    if not parts:
+        return ""
+    return f"（{'；'.join(parts)}）" if lang == "zh" else f" ({'; '.join(parts)})"

@@ -9,9 +9,9 @@ import pyarrow as pa
 import shapely
 
 from mapapp.coordinates import parse_coordinates
-from mapapp.i18n import t
+from mapapp.i18n import t, uncertainty_text
 from mapapp.messages import Msg, text
-from mapapp.screening import check_point
+from mapapp.screening import check_point, uncertain_reasons
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class PointCheck:
     lon_wgs84: float
     lat_wgs84: float
     place: tuple[str, str] | None = None  # (prefecture adcode, county adcode) containing the point
+    shoreline_accuracy_m: float = 0.0  # of the nearest water's data
 
 
 def parse_typed(lon_text: str, lat_text: str) -> tuple[float, float, Msg | str | None]:
@@ -52,7 +53,7 @@ def check(lon: float, lat: float, *, datum: str, scope: str, threshold_m: float,
     result = check_point(lon, lat, datum=datum, scope=scope, threshold_m=threshold_m)
     place = locate(result["lon_wgs84"], result["lat_wgs84"], counties) if counties is not None else None
     return PointCheck(lon, lat, datum, result["verdict"], result["distance_m"], result["nearest_water"],
-                      result["error"], result["lon_wgs84"], result["lat_wgs84"], place)
+                      result["error"], result["lon_wgs84"], result["lat_wgs84"], place, result["shoreline_accuracy_m"])
 
 
 def describe(c: PointCheck, lang: str, *, threshold_m: float, water_names: dict[str, str] | None = None,
@@ -69,6 +70,10 @@ def describe(c: PointCheck, lang: str, *, threshold_m: float, water_names: dict[
         sep = "：" if lang == "zh" else ": "
         return f"{t('checked', lang, point=given)}{where}{space}{t('verdict_invalid', lang)}{sep}{text(c.error, lang)}"
     water = (water_names or {}).get(c.nearest_water or "", c.nearest_water or "")
-    verdict = t("result", lang, verdict=t(f"verdict_{c.verdict}", lang), water=water, distance=c.distance_m or 0.0,
+    said = t(f"verdict_{c.verdict}", lang)
+    if c.verdict == "uncertain":
+        reasons = uncertain_reasons(c.distance_m or 0.0, threshold_m, 0.0, c.shoreline_accuracy_m)
+        said += uncertainty_text(reasons, lang, shoreline_m=c.shoreline_accuracy_m)
+    verdict = t("result", lang, verdict=said, water=water, distance=c.distance_m or 0.0,
                 threshold=threshold_m)
     return f"{t('checked', lang, point=given)}{where}{space}{verdict}"

@@ -43,6 +43,7 @@ __all__ = [
     "screen",
     "screen_geometries",
     "screen_lonlat",
+    "uncertain_reasons",
     "verdict_codes",
     "verdicts",
 ]
@@ -66,6 +67,14 @@ def verdict_codes(distance_m: _F, threshold_m: float, uncertainty_m: _F | float 
     code[d - u > threshold_m] = 1
     code[np.isnan(d)] = 3
     return code
+
+
+def uncertain_reasons(distance_m: float, threshold_m: float, site_m: float, shoreline_m: float) -> list[str]:
+    """Why a verdict is uncertain: "location" when the site's own error range reaches across the
+    threshold, "shoreline" when the shoreline's does; both when neither alone does (only their sum)."""
+    gap = abs(distance_m - threshold_m)
+    reasons = [name for name, u in (("location", site_m), ("shoreline", shoreline_m)) if u > 0 and gap <= u]
+    return reasons or [name for name, u in (("location", site_m), ("shoreline", shoreline_m)) if u > 0]
 
 
 def verdicts(distance_m: _F, threshold_m: float, uncertainty_m: _F | float = 0.0) -> NDArray[np.object_]:
@@ -185,7 +194,7 @@ def screen_lonlat(
             d[free] = ground_length(fx, fy, qx, qy)
             inside[free] = feature
         distance[sel], water[sel] = d, inside
-    return ScreenResult(distance, water, verdict_codes(distance, threshold, u), errors)
+    return ScreenResult(distance, water, verdict_codes(distance, threshold, u + waters.accuracy_of(water)), errors)
 
 
 _FAR_MESSAGE = msg("离江西太远，无法测距（只在经度 {w}–{e}、纬度 {s}–{n} 范围内测距）",
@@ -291,7 +300,7 @@ def screen_geometries(
         sub_errors = errors[other]
         distance[other], water[other] = _screen_geoms(geoms[other], waters, region, sub_errors)
         errors[other] = sub_errors
-    return ScreenResult(distance, water, verdict_codes(distance, threshold, u), errors)
+    return ScreenResult(distance, water, verdict_codes(distance, threshold, u + waters.accuracy_of(water)), errors)
 
 
 def screen(
@@ -329,7 +338,8 @@ def provenance(waters: Waters, threshold_m: float) -> dict[str, Any]:
             "distance": "ground metres to the nearest shoreline point (exact nearest point in JIANGXI_LCC, "
                         "length corrected by the projection's scale factor); 0 on or in a water polygon; "
                         "rivers given as centrelines are measured from the centreline",
-            "verdict": "within if d + u <= threshold; outside if d - u > threshold; else uncertain"}
+            "verdict": "within if d + u + a <= threshold; outside if d - u - a > threshold; else uncertain "
+                       "(u: the site's location accuracy, a: the nearest shoreline's accuracy)"}
 
 
 def _assemble(sites: gpd.GeoDataFrame, result: ScreenResult, waters: Waters, threshold: float) -> gpd.GeoDataFrame:
@@ -339,6 +349,7 @@ def _assemble(sites: gpd.GeoDataFrame, result: ScreenResult, waters: Waters, thr
     out["nearest_water_id"] = result.nearest_water_id(waters)
     out["verdict"] = result.verdict_categorical()
     out["error"] = pd.Series(result.error, index=out.index, dtype=object)
+    out["shoreline_accuracy_m"] = waters.accuracy_of(result.water)
     out["rule"] = pd.Categorical.from_codes(np.zeros(len(out), dtype=np.int8), categories=[rule_label(waters, threshold)])
     out.attrs["screening"] = provenance(waters, threshold)
     return out
@@ -384,4 +395,5 @@ def check_point(lon: float, lat: float, *, datum: str = "wgs84", scope: str = "j
         "distance_m": None if math.isnan(distance) else distance,
         "nearest_water": None if math.isnan(distance) else str(result.nearest_water(waters)[0]),
         "error": result.error[0], "rule": rule_label(waters, threshold_m),
+        "shoreline_accuracy_m": float(waters.accuracy_of(result.water)[0]),
     }

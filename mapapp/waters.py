@@ -48,7 +48,8 @@ class Waters:
     centreline stands in for both banks: distances to it are measured from the centreline.
     """
 
-    def __init__(self, frame: gpd.GeoDataFrame, *, scope: str, source: dict[str, Any] | None = None) -> None:
+    def __init__(self, frame: gpd.GeoDataFrame, *, scope: str, source: dict[str, Any] | None = None,
+                 shoreline_accuracy_m: float | None = None) -> None:
         if frame.empty:
             raise DataFileError(msg("范围 {scope!r} 内没有水域要素", "no water features in scope {scope!r}", scope=scope))
         frame = frame if frame.crs is not None else frame.set_crs(WGS84)
@@ -61,6 +62,7 @@ class Waters:
             self.source.setdefault("label", f"in-memory frame of {len(self.frame)} features")
         self.ids = _text_column(self.frame, ("id",), prefix="water")
         self.names = _text_column(self.frame, ("name_zh", "name", "NAME", "name_en"), fallback=self.ids)
+        self.accuracy = _accuracy(self.frame, shoreline_accuracy_m)
         metric = np.asarray(self.frame.to_crs(JIANGXI_LCC).geometry.values, dtype=object)
         self.metric = metric
         type_id = shapely.get_type_id(metric)
@@ -80,8 +82,14 @@ class Waters:
         return str(self.source["sha256"])
 
     def describe(self) -> dict[str, Any]:
+        accuracy = {str(n): float(a) for n, a in zip(self.names, self.accuracy)}
         return {"scope": self.scope, "scope_description": SCOPES.get(self.scope, "custom"), "features": len(self.frame),
-                "shoreline_vertices": len(self.shore.pieces.vertices), **self.source}
+                "shoreline_vertices": len(self.shore.pieces.vertices), "shoreline_accuracy_m": accuracy, **self.source}
+
+    def accuracy_of(self, water: _I) -> _F:
+        """The shoreline's accuracy in metres at each row's nearest water (0 where none was found)."""
+        water = np.asarray(water)
+        return np.where(water >= 0, self.accuracy[np.maximum(water, 0)], 0.0) if len(self.accuracy) else np.zeros(len(water))
 
     # - queries in JIANGXI_LCC -
 
@@ -147,7 +155,18 @@ def _check_scope(scope: str) -> None:
         raise ValueError(f"unknown scope {scope!r}: expected one of {', '.join(SCOPES)}")
 
 
-def load_waters(*, scope: str = "jiangxi", path: Path | None = None) -> Waters:
+def _accuracy(frame: pd.DataFrame, override: float | None) -> _F:
+    """Each feature's accuracy in metres: `override` for all, else its `accuracy_m` (GSHHG banks 500,
+    WDBII centrelines 1000; see data/README.md), else 0 (a user's file without it is taken as exact)."""
+    if override is not None:
+        return np.full(len(frame), float(override))
+    if "accuracy_m" not in frame.columns:
+        return np.zeros(len(frame))
+    values = pd.to_numeric(frame["accuracy_m"], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    return np.where(np.isfinite(values) & (values >= 0), values, 0.0)
+
+
+def load_waters(*, scope: str = "jiangxi", path: Path | None = None, shoreline_accuracy_m: float | None = None) -> Waters:
     """The regulated waters of `scope`: the packaged layers, or a user's own shoreline file.
 
     A user file (any vector format geopandas reads) replaces the packaged waters. If it has a
@@ -180,7 +199,7 @@ def load_waters(*, scope: str = "jiangxi", path: Path | None = None) -> Waters:
         raise DataFileError(msg("{label} 中没有范围 {scope!r} 的水域要素：{selection}",
                                 "no water features for scope {scope!r} in {label}: {selection}",
                                 scope=scope, label=label, selection=selection))
-    return Waters(frame, scope=scope, source=source)
+    return Waters(frame, scope=scope, source=source, shoreline_accuracy_m=shoreline_accuracy_m)
 
 
 def _read_vector(path: Path) -> tuple[gpd.GeoDataFrame, int]:

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from pyproj import Proj, Transformer
 from shapely.geometry import LineString, Point, Polygon, box
 
-from mapapp import shoreline_index
+from mapapp import screening, shoreline_index
 from mapapp._errors import DataFileError
 from mapapp.geo import GEOD, JIANGXI_LCC
 from mapapp.ground import inv_scale
@@ -472,3 +473,45 @@ def test_screen_command_refuses_such_waters_in_one_line(tmp_path, capsys, layer)
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("mapapp: error: ") and err.count("\n") == 1
     assert not (tmp_path / "o.csv").exists()
+
+
+# --- the shoreline's own accuracy ------------------------------------------------------------------
+
+
+def _bank_and_points(distances: list[float]) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+    """A straight bank (a polygon's edge at y = 100 km, accuracy 500 m) and points at ground distances."""
+    lake = gpd.GeoDataFrame({"id": ["lake"], "name_zh": ["湖"], "accuracy_m": [500]},
+                            geometry=[box(-20_000, 100_000, 20_000, 120_000)], crs=JIANGXI_LCC).to_crs(4326)
+    xy = gpd.GeoSeries([Point(0, 100_000 - d) for d in distances], crs=JIANGXI_LCC).to_crs(4326)
+    return lake, xy.x.to_numpy(), xy.y.to_numpy()
+
+
+def test_the_shoreline_accuracy_widens_the_verdict():
+    lake, lon, lat = _bank_and_points([300.0, 600.0, 1_600.0])
+    waters = Waters(lake, scope="test", source={"sha256": "0"})
+    assert list(screen_lonlat(lon, lat, waters=waters).verdict) == ["within", "uncertain", "outside"]
+    exact = Waters(lake, scope="test", source={"sha256": "0"}, shoreline_accuracy_m=0.0)
+    assert list(screen_lonlat(lon, lat, waters=exact).verdict) == ["within", "within", "outside"]
+    no_column = Waters(lake.drop(columns="accuracy_m"), scope="test", source={"sha256": "0"})  # a user's file: exact
+    assert list(screen_lonlat(lon, lat, waters=no_column).verdict) == ["within", "within", "outside"]
+
+
+def test_the_packaged_waters_carry_their_accuracy():
+    waters = load_waters()
+    accuracy = dict(zip(waters.names, waters.accuracy))
+    assert accuracy["鄱阳湖"] == 500 and accuracy["赣江"] == 1000
+    assert screening.uncertain_reasons(1_068.0, 1_000.0, 0.0, 500.0) == ["shoreline"]
+    assert screening.uncertain_reasons(5_000.0, 1_000.0, 30_000.0, 500.0) == ["location"]
+
+
+def test_the_cli_takes_a_shoreline_accuracy(tmp_path, capsys):
+    from mapapp.cli import main
+
+    lake, lon, lat = _bank_and_points([600.0])
+    lake.to_file(tmp_path / "w.geojson", engine="pyogrio")
+    (tmp_path / "s.csv").write_text(f"name,lon,lat\na,{lon[0]:.8f},{lat[0]:.8f}\n", encoding="utf-8")
+    for accuracy, verdict in (([], "uncertain"), (["--shoreline-accuracy", "0"], "within")):
+        code = main(["screen", str(tmp_path / "s.csv"), "--out", str(tmp_path / "o.csv"), "--waters",
+                     str(tmp_path / "w.geojson"), *accuracy])
+        assert code == 0, capsys.readouterr().err
+        assert pd.read_csv(tmp_path / "o.csv", encoding="utf-8-sig")["verdict"][0] == verdict

@@ -25,14 +25,18 @@ output: .csv (UTF-8 with a BOM, so Excel opens it) or .geojson (WGS 84), chosen 
         the nearest regulated shoreline, 0.1 m; 0 on or in the water), nearest_water,
         nearest_water_id, verdict (within / outside / uncertain / invalid), error (why a row was
         not screened) and rule (scope, distance and water-data checksum). A site is uncertain when
-        its uncertainty_m straddles the threshold (distance - u <= METRES < distance + u), and
+        its uncertainty_m plus the shoreline's own accuracy a straddles the threshold
+        (distance - u - a <= METRES < distance + u + a), and
         invalid when it cannot be screened: bad or swapped coordinates, or more than 0.5 km outside
         Jiangxi. Rows are numbered from 1 in messages (1 = the first data row after the header).
 water:  the packaged waters are GSHHG 2.3.7 (accuracy hundreds of metres): the Yangtze and Poyang
         Lake as polygons (their banks are the shoreline; inside them the distance is 0) and the
         five rivers as centrelines (GSHHG has no banks for them, so distances are measured from
-        the centreline, which overstates them by about half the river's width). Use --waters
-        with an authoritative shoreline file when one is available.
+        the centreline, which overstates them by about half the river's width). Their accuracy
+        counts: 500 m for the polygons' banks, 1000 m for the centrelines (each feature's
+        accuracy_m). Use --waters with an authoritative shoreline file when one is available; its
+        own accuracy_m is used when present, else it is taken as exact; --shoreline-accuracy
+        sets one accuracy for every shoreline (0: treat it as exact).
 exit:   0 when the run completed (even if some rows are invalid); 2 when nothing could be read.
 """
 
@@ -44,6 +48,16 @@ def _metres(text: str) -> float:
         raise argparse.ArgumentTypeError(f"distance must be a number of metres, got {text!r}") from None
     if not np.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"distance must be a positive number of metres, got {text!r}")
+    return value
+
+
+def _accuracy(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"accuracy must be a number of metres, got {text!r}") from None
+    if not np.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"accuracy must be 0 or more metres, got {text!r}")
     return value
 
 
@@ -68,6 +82,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                      help="datum of the input coordinates: wgs84 (GPS), gcj02 (Amap/Tencent), bd09 (Baidu)")
     cmd.add_argument("--waters", type=Path, metavar="FILE",
                      help="your own authoritative shoreline file (any vector format) instead of the packaged waters")
+    cmd.add_argument("--shoreline-accuracy", type=_accuracy, default=None, metavar="METRES",
+                     help="accuracy of the shoreline in metres, for every water (default: each feature's accuracy_m)")
     cmd.add_argument("--lon-col", metavar="NAME", help="longitude column, if not found by name")
     cmd.add_argument("--lat-col", metavar="NAME", help="latitude column, if not found by name")
     cmd.add_argument("--chunk-rows", type=int, default=100_000, help=argparse.SUPPRESS)
@@ -99,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(args.input)
     try:
         _, report = screen_file(args.input, out=args.out, scope=args.scope, distance_m=args.distance, datum=args.datum,
-                                waters_path=args.waters, lon_col=args.lon_col, lat_col=args.lat_col,
+                                waters_path=args.waters, shoreline_accuracy_m=args.shoreline_accuracy,
+                                lon_col=args.lon_col, lat_col=args.lat_col,
                                 chunk_rows=args.chunk_rows, progress=progress)
     finally:
         progress.close()

@@ -17,10 +17,11 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 
 from mapapp import vocab
-from mapapp.i18n import t
+from mapapp.i18n import t, uncertainty_text
 from mapapp.indicators import format_value
 from mapapp.records import split_list
 from mapapp.render.vectors import cell_text
+from mapapp.screening import uncertain_reasons
 
 RETROFIT_COLOURS = {
     "completed": "#1a9641", "in_progress": "#66bd63", "planned": "#fdae61", "not_started": "#d7191c", "unknown": "#8c8c8c",
@@ -68,7 +69,7 @@ def _targets_table(site: pd.Series, indicators: pd.DataFrame, lang: str) -> str:
 
 
 def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
-                    units: dict[str, dict[str, str]] | None = None) -> str:
+                    units: dict[str, dict[str, str]] | None = None, threshold_m: float | None = None) -> str:
     """The popup: what the site is, how sure its location is, its statuses, targets and sources.
 
     `units` maps "prefectures"/"counties" to {adcode: name in `lang`} (names fall back to the source's
@@ -92,7 +93,13 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
         rows.append((t("uncertainty", lang), t("km", lang, n=site["uncertainty_m"] / 1000)))
     if "verdict" in site and pd.notna(site.get("distance_m")):
         water = units.get("waters", {}).get(site["nearest_water"], site["nearest_water"])
-        rows.append((t("restriction", lang), html.escape(t("verdict_" + str(site["verdict"]), lang)) +
+        said = t("verdict_" + str(site["verdict"]), lang)
+        if site["verdict"] == "uncertain" and threshold_m is not None:
+            shore = float(site.get("shoreline_accuracy_m") or 0.0)
+            site_u = float(site["uncertainty_m"]) if pd.notna(site.get("uncertainty_m")) else 0.0
+            said += uncertainty_text(uncertain_reasons(float(site["distance_m"]), threshold_m, site_u, shore), lang,
+                                     shoreline_m=shore)
+        rows.append((t("restriction", lang), html.escape(said) +
                      t("distance_to", lang, distance=t("metres", lang, n=site["distance_m"]), water=cell_text(water))))
     if pd.notna(site.get("area_ha")):
         rows.append((t("area", lang), t("hectares", lang, n=site["area_ha"])))
@@ -111,7 +118,8 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
 def site_popups(sites: gpd.GeoDataFrame, indicators: pd.DataFrame, lang: str,
                 units: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Popup HTML per site id (built once per language and rule, not on every filter change)."""
-    return {site["id"]: site_popup_html(site, indicators, lang, units) for _, site in sites.iterrows()}
+    threshold = sites.attrs.get("threshold_m")  # set by filters.screen_sites: says why a verdict is uncertain
+    return {site["id"]: site_popup_html(site, indicators, lang, units, threshold) for _, site in sites.iterrows()}
 
 
 class SiteMarkers(MacroElement):
