@@ -96,6 +96,8 @@ def _parse_text(value: str) -> float | None:
     negative = text[:2] in ("西经", "南纬") or text[:1].upper() in ("W", "S") or text[-1:].upper() in ("W", "S")
     text = _HEMISPHERE.sub("", text).strip()
     try:
+        if "_" in text:
+            raise ValueError
         number = float(text.rstrip("°度"))
     except ValueError:
         match = _DMS.match(text)
@@ -126,6 +128,8 @@ def _to_float(column: pa.ChunkedArray | pa.Array) -> tuple[_F, _O]:
         if value is None or value == "":
             continue
         try:
+            if "_" in value:  # Python reads "115_89" as 11589; a person did not mean that
+                raise ValueError
             out[i] = float(value)
             if not math.isfinite(out[i]):
                 raise ValueError

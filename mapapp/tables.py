@@ -323,7 +323,7 @@ def _open_csv(path: Path) -> InputSource:
     warnings = _renamed_warnings(header, columns)
     if bad:
         warnings.append(msg("文件中有 {bad} 处无法按 {enc} 解码，已替换为“\ufffd”（行号见下）",
-                            "{bad} places could not be decoded as {enc} and were replaced by '\ufffd' (rows below)",
+                            "{bad} place(s) could not be decoded as {enc} and were replaced by '\ufffd' (rows below)",
                             bad=bad, enc=encoding))
     return InputSource(path, "csv", columns, encoding=encoding, delimiter=delimiter, rows_estimate=estimate,
                        warnings=warnings, decode_errors=errors)

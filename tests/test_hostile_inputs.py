@@ -567,3 +567,8 @@ def test_big5_is_told_from_gbk(tmp_path, capsys):
     assert detect_encoding(tmp_path / "b.csv") == "big5" and detect_encoding(tmp_path / "g.csv") == "gb18030"
     code, _ = screen_cli(capsys, tmp_path / "b.csv", tmp_path / "out.csv")
     assert code == 0 and list(read_out(tmp_path / "out.csv")["name"]) == ["臺灣工廠", "測試園區", "鋼鐵廠"]
+
+
+def test_an_underscore_in_a_number_is_not_a_thousands_separator():
+    _, _, errors = parse_coordinates(pa.array(["115_89", "115.89"]), pa.array(["28.6", "28.6"]))
+    assert errors[0] == "longitude '115_89' in 'lon' is not a number" and errors[1] is None
