@@ -19,7 +19,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from mapapp.geo import WGS84, geodesic_area_km2
+from mapapp.geo import JIANGXI_LCC, WGS84, geodesic_area_km2
 from mapapp.ground import FROM_LCC, MEASURE_BOX, TO_LCC, ground_length, in_measure_box, to_lcc_xy
 from mapapp.messages import Msg, msg
 from mapapp.region import Region, load_region
@@ -43,6 +43,7 @@ __all__ = [
     "screen",
     "screen_geometries",
     "screen_lonlat",
+    "simplified_zone",
     "uncertain_reasons",
     "verdict_codes",
     "verdicts",
@@ -378,6 +379,13 @@ def restriction_zone(waters: Waters, *, distance_m: float, quad_segs: int = 16) 
          "waters_sha256": [waters.checksum], "rule": [rule_label(waters, distance)]},
         geometry=[wgs], crs=WGS84,
     )
+
+
+def simplified_zone(zone: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """A zone simplified for display by `tolerance_m` metres (in JIANGXI_LCC), kept valid; WGS 84."""
+    metric = zone.to_crs(JIANGXI_LCC)
+    geoms = shapely.make_valid(shapely.simplify(metric.geometry.values, tolerance_m, preserve_topology=True))
+    return metric.set_geometry(geoms).to_crs(WGS84)
 
 
 def check_point(lon: float, lat: float, *, datum: str = "wgs84", scope: str = "jiangxi",

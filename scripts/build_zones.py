@@ -22,9 +22,8 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from mapapp.geo import JIANGXI_LCC
 from mapapp.paths import DATA_DIR
-from mapapp.screening import SCOPES, load_waters, restriction_zone
+from mapapp.screening import SCOPES, load_waters, restriction_zone, simplified_zone
 from mapapp.storage import geojson_dict, write_geojson
 
 DISTANCES_M = (1000, 5000)
@@ -40,9 +39,7 @@ def on_grid(zone: gpd.GeoDataFrame, precision: int) -> gpd.GeoDataFrame:
 
 
 def simplified(zone: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
-    metric = zone.to_crs(JIANGXI_LCC)
-    geoms = shapely.make_valid(shapely.simplify(metric.geometry.values, tolerance_m, preserve_topology=True))
-    return on_grid(metric.set_geometry(geoms).to_crs(4326), DISPLAY_PRECISION)
+    return on_grid(simplified_zone(zone, tolerance_m), DISPLAY_PRECISION)
 
 
 def display_version(zone: gpd.GeoDataFrame, metadata: dict) -> tuple[gpd.GeoDataFrame, dict]:

@@ -6,13 +6,11 @@ from dataclasses import replace
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 import streamlit as st
 
 from mapapp.catalog import INDICATORS_CSV, SOURCES
 from mapapp.datum import from_wgs84
 from mapapp.filters import screen_sites
-from mapapp.geo import JIANGXI_LCC
 from mapapp.i18n import t
 from mapapp.indicators import indicators_frame, validate_indicator_rows
 from mapapp.layers import LayerSpec, load_layer, load_specs
@@ -20,7 +18,7 @@ from mapapp.paths import DATA_DIR
 from mapapp.pointcheck import PointCheck, check
 from mapapp.render.labels import label_points
 from mapapp.render.sitemap import layer_features, shift_for_basemap, site_popups
-from mapapp.screening import load_waters, restriction_zone
+from mapapp.screening import load_waters, restriction_zone, simplified_zone
 from mapapp.storage import read_csv_records
 from mapapp.viewstate import RULE_ZONE
 
@@ -89,9 +87,7 @@ def rule_zone_features(scope: str, distance_m: float, basemap: str, lang: str) -
     """The land within `distance_m` of the scope's waters, as the map draws it (0.1 s to compute;
     simplified by 50 m in metres, like the packaged display zones)."""
     zone = restriction_zone(load_waters(scope=scope), distance_m=distance_m)
-    metric = zone.to_crs(JIANGXI_LCC)
-    light = metric.set_geometry(shapely.make_valid(shapely.simplify(metric.geometry.values, ZONE_DISPLAY_TOLERANCE_M,
-                                                                    preserve_topology=True))).to_crs(4326)
+    light = simplified_zone(zone, ZONE_DISPLAY_TOLERANCE_M)
     return layer_features(rule_zone_spec(scope, distance_m), shift_for_basemap(light, basemap), lang)
 
 
