@@ -134,30 +134,25 @@ def screen_file(
         raise InputFileError(msg("文件没有数据行（只有表头？）", "{path}: no data rows (only a header?)",
                                  path=input_name or Path(path).name))
     waters = load_waters(scope=scope, path=waters_path, shoreline_accuracy_m=shoreline_accuracy_m)
-    meta = provenance(waters, distance_m) | {"input": input_name or str(path), "input_format": source.describe(),
-                                              "datum": datum}
+    described = source.describe()
+    meta = provenance(waters, distance_m) | {"input": input_name or str(path), "input_format": described, "datum": datum}
     scope_zh = t(f"scope_{scope}", "zh") if waters_path is None else f"自定义水域文件 {Path(waters_path).name}"
-    report = ScreenReport(input_name=input_name or str(path), input_format=source.describe(), datum=datum,
+    report = ScreenReport(input_name=input_name or str(path), input_format=described, datum=datum,
                           rule=meta["rule"], waters=f"{waters.scope}: {waters.source['selection']}; "
                                                     f"{waters.source['label']}",
                           rule_zh=f"距{scope_zh} {distance_m:,.0f} 米以内（水域数据校验值 {waters.checksum[:12]}）",
                           warnings=source.warnings, out=out)  # the same list: reading adds to it
     run = _Run(waters=waters, region=load_region(), threshold=distance_m, datum=datum, rule=meta["rule"])
-    expected = source.rows or source.rows_estimate
+    screened = _screened(_chain(first, chunks), run, report, max_rows=max_rows, progress=progress,
+                         expected=source.rows or source.rows_estimate, want_geometry=kind != "csv")
     if out is None:
         frames = []
-        for chunk in _chain(first, chunks):
-            report.rows += len(chunk)
-            _check_rows(report.rows, max_rows)
-            result, geoms = run.screen(chunk, want_geometry=True)
+        for chunk, result, geoms in screened:
             part = output_frame(run.table(chunk, result, with_wkt=False), geoms)
             # The messages themselves, with their Chinese form (Arrow keeps only text; pandas would make
             # them plain strings, and None NaN, without the explicit object dtype).
             part["error"] = pd.Series(result.error, index=part.index, dtype=object)
             frames.append(part)
-            _tally(result, chunk.start, report)
-            if progress:
-                progress(report.rows, expected)
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
         frame.attrs["screening"] = meta
@@ -165,20 +160,25 @@ def screen_file(
         return frame, report
     sink = CsvSink(out) if kind == "csv" else GeoJsonSink(out, metadata=meta)
     with sink:
-        for chunk in _chain(first, chunks):
-            report.rows += len(chunk)
-            _check_rows(report.rows, max_rows)
-            result, geoms = run.screen(chunk, want_geometry=kind == "geojson")
+        for chunk, result, geoms in screened:
             table = run.table(chunk, result, with_wkt=kind == "csv" and chunk.geometry is not None)
-            if isinstance(sink, CsvSink):
-                sink.write(table)
-            else:
-                sink.write(output_frame(table, geoms))
-            _tally(result, chunk.start, report)
-            if progress:
-                progress(report.rows, expected)
+            sink.write(table if isinstance(sink, CsvSink) else output_frame(table, geoms))
     report.seconds = time.perf_counter() - started
     return None, report
+
+
+def _screened(chunks: Iterator[Chunk], run: _Run, report: ScreenReport, *, max_rows: int | None,
+              progress: Progress | None, expected: int | None,
+              want_geometry: bool) -> Iterator[tuple[Chunk, ScreenResult, np.ndarray | None]]:
+    """Each chunk screened, with the report kept up to date and the row limit enforced as rows arrive."""
+    for chunk in chunks:
+        report.rows += len(chunk)
+        _check_rows(report.rows, max_rows)
+        result, geoms = run.screen(chunk, want_geometry=want_geometry)
+        yield chunk, result, geoms
+        _tally(result, chunk.start, report)
+        if progress:
+            progress(report.rows, expected)
 
 
 def _check_rows(rows: int | None, max_rows: int | None) -> None:
