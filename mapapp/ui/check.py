@@ -159,7 +159,7 @@ def _screen_upload(path: Path, name: str, settings: dict, view: ViewState, run_k
         return
     bar.empty()
     assert frame is not None
-    state.set_upload(_points(frame, lang), name, result=(run_key, frame, report))
+    state.set_upload(_points(frame, lang), result=(run_key, frame, report))
     st.rerun()  # the map draws the points
 
 

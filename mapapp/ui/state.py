@@ -17,7 +17,7 @@ _DRAWINGS = "mapapp.drawings"
 _REGION = "mapapp.region"
 _VIEW = "mapapp.view"
 _OPENED = "mapapp.opened"  # per map key: the view the map opened with
-_UPLOAD = "mapapp.upload"  # {"points": [...], "name": str}
+_UPLOAD = "mapapp.upload"  # {"points": [...], "result": (settings key, frame, report)}
 _UPLOAD_DATUM = "mapapp.upload_datum"  # carried over when the language (and so the datum widget) changes
 
 
@@ -79,9 +79,9 @@ def click() -> tuple[float, float] | None:
     return (value["lon"], value["lat"]) if value else None
 
 
-def set_upload(points: list[dict[str, Any]], name: str, *, result: tuple[str, Any, Any]) -> None:
+def set_upload(points: list[dict[str, Any]], *, result: tuple[str, Any, Any]) -> None:
     """An uploaded file's screened rows: map points, and (settings key, result frame, report)."""
-    st.session_state[_UPLOAD] = {"points": points, "name": name, "result": result}
+    st.session_state[_UPLOAD] = {"points": points, "result": result}
 
 
 def upload_result() -> tuple[str, Any, Any] | None:
@@ -94,10 +94,6 @@ def clear_upload() -> bool:
 
 def uploaded_points() -> list[dict[str, Any]]:
     return st.session_state.get(_UPLOAD, {}).get("points", [])
-
-
-def upload_name() -> str | None:
-    return st.session_state.get(_UPLOAD, {}).get("name")
 
 
 def upload_datum() -> str:
