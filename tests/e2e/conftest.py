@@ -310,11 +310,25 @@ class MapPage:
         return self.map_frame().evaluate(TAG_SITE_MARKER_JS, site_id)
 
     def zoom_to_first_site(self) -> None:
-        """Zoom (and spiderfy) until the first site's marker is drawn on its own, without a click."""
+        """Zoom (and spiderfy) until the first site's marker is drawn on its own, without a click.
+
+        Done in steps the test waits for: MarkerCluster's zoomToShowLayer waits for a 'moveend'
+        that never comes when the map is already where it would move to, which made this flaky."""
         frame = self.map_frame()
-        frame.evaluate(_with_map("()", """window.__shown = false; map.eachLayer(l => {
-            if (l instanceof L.MarkerClusterGroup) l.zoomToShowLayer(l.getLayers()[0], () => { window.__shown = true; }); });"""))
-        frame.wait_for_function("() => window.__shown === true")  # after the zoom and spider animations
+        frame.evaluate(_with_map("()", """let group = null;
+            map.eachLayer(l => { if (!group && l instanceof L.MarkerClusterGroup && l.getLayers().length) group = l; });
+            window.__first = group.getLayers()[0]; window.__map = map; window.__shown = false;
+            map.setView(window.__first.getLatLng(), map.getMaxZoom(), {animate: false});"""))
+        # MarkerCluster redraws its clusters for the new zoom a moment after the view changes, and
+        # spiderfy() does nothing while that animation runs.
+        frame.wait_for_function("""() => { const m = window.__first, p = m.__parent;
+            return !!m._icon || !!(p && p._icon && p._zoom === window.__map.getZoom() && !p._group._inZoomAnimation); }""",
+                                polling=100)
+        frame.evaluate("""() => { const m = window.__first;
+            if (m._icon) { window.__shown = true; return; }
+            m.__parent._group.once('spiderfied', () => { window.__shown = true; });
+            m.__parent.spiderfy(); }""")
+        frame.wait_for_function("() => window.__shown === true")  # after the spider animation
 
     def spiderfy(self, cluster: Locator) -> None:
         """Click a cluster whose sites share one point and wait until its markers have fanned out."""
