@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from mapapp.i18n import t
 from mapapp.render.assets import check_links
-from mapapp.render.sitemap import MapLayer, build_map, points_group, shift_for_basemap, sites_group
+from mapapp.render.sitemap import MapLayer, build_map, points_group, sites_group
 from mapapp.ui import data, state
 from mapapp.ui.check import clicked_check, clicked_point_ui, point_marker
 from mapapp.viewstate import RULE_ZONE, MapView, ViewState, fit_view
@@ -65,17 +65,20 @@ def region_bounds(view: ViewState) -> list[list[float]] | None:
     return None
 
 
-def _opening_view(view: ViewState) -> MapView | None:
+def _opening_view(view: ViewState, key: str) -> MapView | None:
     """Where to move the map: to a newly chosen region; when the page opens, to the link's view or
-    else its region; otherwise to the link's view (the map's own, once moved), or nowhere."""
+    else its region; a map drawn anew (other layers, language or basemap) to where the user left
+    the last one. Otherwise nowhere: the map is where the user put it, and a view it reported a
+    moment ago would pull it back if it has moved on since."""
     region = (view.filter.prefecture, view.filter.county)
     previous = state.swap_region(region)
+    new_map = state.swap_map(key) != key
     if previous is None:
         bounds = region_bounds(view)
         return view.map_view or (fit_view(bounds) if bounds else None)
     if previous != region:
         return fit_view(region_bounds(view))
-    return view.map_view
+    return view.map_view if new_map else None
 
 
 def _static_map(view: ViewState) -> Any:
@@ -95,14 +98,14 @@ def map_ui(view: ViewState, shown: gpd.GeoDataFrame) -> None:
     """The map, then the verdict for the point last clicked on it."""
     key = map_key(view)
     lang, f = view.lang, view.filter
-    groups = [sites_group(shift_for_basemap(shown, view.basemap), data.popups(lang, f.scope, f.distance_m), lang,
+    groups = [sites_group(shown, data.site_shapes(view.basemap), data.popups(lang, f.scope, f.distance_m), lang,
                           name=data.specs()["sites"].title(lang))]
     clicked = clicked_check(view)
     marked = [point_marker(clicked, lang, f.distance_m)] if clicked else []
     for points, name in ((state.uploaded_points(), t("uploaded_points", lang)), (marked, t("clicked_point", lang))):
         if points:
             groups.append(points_group(data.shift_points(points, view.basemap), name=name))
-    opening = _opening_view(view)
+    opening = _opening_view(view, key)
     out = st_folium(_static_map(view), key=key, height=HEIGHT, use_container_width=True, returned_objects=RETURNED,
                     feature_group_to_add=groups, center=opening.center if opening else None,
                     zoom=opening.zoom if opening else None) or {}

@@ -15,6 +15,7 @@ from mapapp.viewstate import ViewState, view_param
 _CLICK = "mapapp.click"  # {"lon", "lat"} in WGS 84, and the raw click it came from
 _DRAWINGS = "mapapp.drawings"
 _REGION = "mapapp.region"
+_MAP = "mapapp.map"  # the key of the map drawn last
 _VIEW = "mapapp.view"
 _OPENED = "mapapp.opened"  # per map key: the view the map opened with
 _UPLOAD = "mapapp.upload"  # {"points": [...], "result": (settings key, frame, report)}
@@ -25,6 +26,13 @@ def swap_region(region: tuple[str, str]) -> tuple[str, str] | None:
     """Remember the (prefecture, county) choice; return the one before it (None when the page just opened)."""
     previous = st.session_state.get(_REGION)
     st.session_state[_REGION] = region
+    return previous
+
+
+def swap_map(map_key: str) -> str | None:
+    """Remember which map is drawn; return the one drawn before it (None when the page just opened)."""
+    previous = st.session_state.get(_MAP)
+    st.session_state[_MAP] = map_key
     return previous
 
 

@@ -330,6 +330,11 @@ class MapPage:
             m.__parent.spiderfy(); }""")
         frame.wait_for_function("() => window.__shown === true")  # after the spider animation
 
+    def set_view(self, lat: float, lon: float, zoom: int) -> None:
+        """Move the map at once, as a user's pan and zoom would (without their animation)."""
+        self.map_frame().evaluate(_with_map("([lat, lon, zoom])", "map.setView([lat, lon], zoom, {animate: false});"),
+                                  [lat, lon, zoom])
+
     def spiderfy(self, cluster: Locator) -> None:
         """Click a cluster whose sites share one point and wait until its markers have fanned out."""
         frame = self.map_frame()

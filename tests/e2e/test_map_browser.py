@@ -467,3 +467,24 @@ def test_drawing_a_polygon_checks_no_vertex_and_a_link_keeps_the_view(app: MapPa
     assert app.map_action(draw), "the finished polygon reaches the page"
     assert len(app.drawings()) == 1
     expect(app.page.get_by_test_id("stMain").get_by_test_id("stAlertContentInfo")).to_have_count(0)  # no point checked
+
+
+def test_a_map_moved_during_a_rerun_stays_where_the_user_put_it(app: MapPage) -> None:
+    """Regression: every run of the page passed the view the map had last reported back to the map,
+    so a map moved again while the page ran jumped back to where it had been."""
+    app.open()
+    frame = app.map_frame()
+    runs = app.run_count()
+    app.set_view(28.0, 116.0, 9)
+    frame.wait_for_function("() => ((window.__GLOBAL_DATA__.previous_data || {}).zoom) === 9")  # sent
+    app.wait_for_run_after(runs)
+    expect(app.page).to_have_url(re.compile(r"view=28\.0+%2C116\.0+%2C9"))
+    runs = app.run_count()
+    app.page.evaluate("() => document.activeElement && document.activeElement.blur()")  # the key goes to the page
+    app.page.keyboard.press("r")  # Streamlit's own key: run the whole page again
+    app.page.wait_for_function("(runs) => window.__stRuns > runs", arg=runs, polling=10)
+    app.set_view(27.0, 115.0, 10)  # while it runs
+    app.settle()
+    zoom, lat, lon = frame.evaluate(MAP_VIEW_JS)
+    assert (zoom, round(lat, 3), round(lon, 3)) == (10, 27.0, 115.0)
+    expect(app.page).to_have_url(re.compile(r"view=27\.0+%2C115\.0+%2C10"))
