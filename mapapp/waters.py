@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 import shapely
 from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
 
 from mapapp._errors import DataFileError
 from mapapp.geo import JIANGXI_LCC, WGS84
+from mapapp.ground import ground_length
 from mapapp.layers import get_spec, load_layer
 from mapapp.messages import msg
 from mapapp.region import province_lcc
@@ -73,6 +75,7 @@ class Waters:
         coords, part, feature = _shoreline_coords(metric)
         self.shore = LineIndex(coords, part, feature)
         self._area_tree = shapely.STRtree(self.areas)
+        self._tree = shapely.STRtree(metric)
 
     # - provenance -
 
@@ -102,6 +105,23 @@ class Waters:
                 hit = shapely.contains_xy(area, x[todo], y[todo])
                 found[todo[hit]] = feature
         return found
+
+    def distance_xy(self, x: _F, y: _F) -> tuple[_F, _I]:
+        """Ground distance (m) from each point to the nearest shoreline, 0 inside a water polygon,
+        and the index of that water."""
+        water = self.inside_xy(x, y)
+        distance = np.zeros(len(x))
+        free = np.nonzero(water < 0)[0]
+        if free.size:
+            fx, fy = x[free], y[free]
+            _, feature, qx, qy = self.shore.nearest_xy(fx, fy)
+            distance[free] = ground_length(fx, fy, qx, qy)
+            water[free] = feature
+        return distance, water
+
+    def near(self, window: BaseGeometry) -> NDArray[np.object_]:
+        """The waters (metric geometries) that touch `window`."""
+        return self.metric[np.sort(self._tree.query(window, predicate="intersects"))]
 
     def intersecting_area(self, geoms: NDArray[np.object_]) -> _I:
         """Index of the first water polygon each geometry intersects, or -1."""
