@@ -12,6 +12,7 @@ import pandas as pd
 from mapapp.clusters import cluster_area, clusters_frame, validate_cluster_rows
 from mapapp.indicators import indicators_frame, link_ids, validate_indicator_rows
 from mapapp.layers import load_layer
+from mapapp.locations import read_locations
 from mapapp.paths import DATA_DIR
 from mapapp.records import RowError
 from mapapp.sites import Gazetteer, place_sites, validate_site_rows
@@ -19,6 +20,7 @@ from mapapp.storage import geojson_dict, read_csv_records, write_geojson
 
 SOURCES = "sources"
 SITES_CSV, CLUSTERS_CSV, INDICATORS_CSV = "sites.csv", "clusters.csv", "indicators.csv"
+LOCATIONS_GEOJSON = "locations.geojson"  # in sources/: the located sites' boundaries and points
 SITES_GEOJSON, CLUSTERS_GEOJSON = "sites/sites.geojson", "sites/clusters.geojson"
 CLUSTERS_DISPLAY = "sites/display/clusters.geojson"
 
@@ -36,16 +38,24 @@ class Catalog:
         return not any(self.errors.values())
 
 
-def build_catalog(data_dir: Path = DATA_DIR, *, site_rows: list[dict] | None = None) -> Catalog:
-    """Validate the three source tables and derive the two layers; every problem is collected.
+def build_catalog(data_dir: Path = DATA_DIR, *, site_rows: list[dict] | None = None,
+                  locations: gpd.GeoDataFrame | None = None) -> Catalog:
+    """Validate the source tables and derive the two layers; every problem is collected.
 
-    `site_rows` replaces sites.csv (used to check an import before anything is written).
+    `site_rows` replaces sites.csv and `locations` locations.geojson (used to check an import
+    before anything is written).
     """
     src = data_dir / SOURCES
     prefectures, counties = load_layer("prefectures", data_dir=data_dir), load_layer("counties", data_dir=data_dir)
     rows = site_rows if site_rows is not None else read_csv_records(src / SITES_CSV)
     site_records, site_errors = validate_site_rows(rows)
-    sites, place_errors = place_sites(site_records, Gazetteer(prefectures, counties))
+    location_errors: list[RowError] = []
+    if locations is None:
+        locations, location_errors = read_locations(src / LOCATIONS_GEOJSON)
+    known = {r.id for r in site_records}
+    location_errors += [RowError(i + 1, "site_id", sid, "no such site") for i, sid in enumerate(locations["site_id"])
+                        if sid not in known]
+    sites, place_errors = place_sites(site_records, Gazetteer(prefectures, counties), locations)
     indicator_records, indicator_errors = validate_indicator_rows(read_csv_records(src / INDICATORS_CSV))
     indicators = indicators_frame(indicator_records)
     cluster_records, cluster_errors = validate_cluster_rows(
@@ -68,6 +78,7 @@ def build_catalog(data_dir: Path = DATA_DIR, *, site_rows: list[dict] | None = N
         SITES_CSV: site_errors + place_errors,
         CLUSTERS_CSV: cluster_errors + area_errors,
         INDICATORS_CSV: indicator_errors,
+        LOCATIONS_GEOJSON: location_errors,
     }
     return Catalog(sites, clusters, indicators, clusters_display, errors)
 

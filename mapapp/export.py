@@ -65,7 +65,9 @@ SELECTION_RULE = (
     "only share an edge are not exported). Clipped: geometries are cut to the region. Whole: features are "
     "kept entire. Features without geometry (sites whose place is unknown) are exported only when the "
     "region is the current filter (kind 'filter'), never for a spatial region. Attributes describe the "
-    "whole feature (e.g. area_km2 is not recomputed after clipping)."
+    "whole feature (e.g. area_km2 is not recomputed after clipping). A site known only to its county or "
+    "prefecture (location_kind 'range') is exported for a drawn region only when all of that unit lies in it, "
+    "and for a prefecture or county by the unit its record names."
 )
 SOURCES_NOTE = (
     "Per-layer sources in layers[].source; full provenance, licences, datum and accuracy in data/README.md "
@@ -349,16 +351,21 @@ _ADCODE_COLUMNS = {"prefecture": "prefecture_adcode", "county": "county_adcode"}
 def _select_by_adcode(frame: gpd.GeoDataFrame, region: Region) -> gpd.GeoDataFrame | None:
     """Sites in a prefecture or county region, chosen by the unit their source names.
 
-    A site known only to its prefecture sits at a representative point that falls in some county;
-    testing that point against a county would claim a location the source does not give. So such
-    a site belongs to its prefecture's export and to no county's. Points only: None otherwise.
+    A site known only to its prefecture is located by the whole prefecture, which overlaps every
+    one of its counties; testing it against a county would claim a location the source does not
+    give. So such a site belongs to its prefecture's export and to no county's.
     """
     column = _ADCODE_COLUMNS.get(region.kind)
     if column is None or column not in frame.columns or region.adcode is None:
         return None
-    if not frame.geometry.dropna().geom_type.isin(["Point"]).all():
-        return None
     return frame[(frame[column] == region.adcode) & frame.geometry.notna()].copy()
+
+
+def _ranges(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Rows whose geometry is the county or prefecture a site lies somewhere in, not its location."""
+    if "location_kind" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return (frame["location_kind"] == "range").to_numpy()
 
 
 def select(frame: gpd.GeoDataFrame, region: Region, *, clip: bool) -> gpd.GeoDataFrame:
@@ -383,10 +390,13 @@ def select(frame: gpd.GeoDataFrame, region: Region, *, clip: bool) -> gpd.GeoDat
     candidates = np.sort(frame.sindex.query(area, predicate="intersects"))
     positions: list[int] = []
     pieces: list[BaseGeometry] = []
+    ranges = _ranges(frame)
     for pos in candidates:
         geom = geoms[pos]
         if not shapely.is_valid(geom):
             geom = shapely.make_valid(geom)
+        if ranges[pos] and not area.covers(geom):  # only somewhere in that unit: maybe not in the region
+            continue
         dimension = int(shapely.get_dimensions(geom))
         piece = _of_dimension(shapely.intersection(geom, area), dimension)
         if piece is not None:

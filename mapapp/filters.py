@@ -44,9 +44,11 @@ class SiteFilter:
 def screen_sites(sites: gpd.GeoDataFrame, *, scope: str, distance_m: float) -> gpd.GeoDataFrame:
     """Sites with their shoreline verdicts (rows without a location get verdict 'invalid')."""
     located = sites[sites.geometry.notna()]
-    screened = screen(located, waters=load_waters(scope=scope), threshold_m=distance_m)
+    screened = screen(located, waters=load_waters(scope=scope), threshold_m=distance_m,
+                      uncertainty_column="location_accuracy_m")
     out = sites.copy()
-    for column in ("distance_m", "nearest_water", "verdict", "shoreline_accuracy_m"):
+    for column in ("distance_m", "max_distance_m", "overlap_ha", "overlap_share", "nearest_water", "verdict",
+                   "shoreline_accuracy_m"):
         out[column] = screened[column].astype(object).reindex(out.index)
     out["verdict"] = out["verdict"].fillna("no_location")
     out.attrs["threshold_m"] = float(distance_m)

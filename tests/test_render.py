@@ -19,6 +19,7 @@ from mapapp.render.sitemap import (
     shift_for_basemap,
     site_payload,
     site_popup_html,
+    site_shapes,
     sites_group,
 )
 
@@ -60,17 +61,41 @@ def test_site_popup_lists_targets_and_escapes_text(catalog):
     html = site_popup_html(site, catalog.indicators, "zh")
     assert "data-site-id='yingtan_copper_scrap_base'" in html
     assert html.count("<tr><td>") >= len(site.indicator_ids.split(";"))
-    assert "县级" in html  # location precision is stated
+    assert "仅知所在县" in html and "精度约 300 米" in html  # a range says it is not a location
     site["notes"] = site["sources"] = "<script>alert(1)</script>"
     assert "<script>" not in site_popup_html(site, catalog.indicators, "en")
 
 
 def test_site_payload_skips_unlocated_sites(catalog):
     popups = {sid: "" for sid in catalog.sites.id}
-    payload = site_payload(catalog.sites, popups, "en")
+    payload = site_payload(catalog.sites, site_shapes(catalog.sites), popups, "en")
     assert len(payload) == int(catalog.sites.geometry.notna().sum())
-    assert {"id", "lon", "lat", "popup", "tooltip", "colour", "glyph"} <= set(payload[0])
+    assert {"id", "lon", "lat", "popup", "tooltip", "colour", "glyph", "outline", "range"} <= set(payload[0])
     assert all(113.5 < p["lon"] < 118.5 and 24.4 < p["lat"] < 30.1 for p in payload)
+
+
+def test_a_range_symbol_sits_inside_its_unit_and_carries_its_outline(catalog):
+    sites = catalog.sites.set_index("id", drop=False)
+    shapes = site_shapes(catalog.sites)
+    site = sites.loc["yingtan_copper_scrap_base"]
+    assert site.location_kind == "range"
+    shape = shapes[site.id]
+    assert site.geometry.contains(shapely.Point(shape["lon"], shape["lat"]))
+    outline = shapely.geometry.shape(shape["outline"])
+    assert outline.symmetric_difference(site.geometry).area / site.geometry.area < 0.02  # simplified, same unit
+    payload = {p["id"]: p for p in site_payload(catalog.sites, shapes, dict.fromkeys(sites.id, ""), "zh")}
+    assert payload[site.id]["range"] is True and "非实际位置" in payload[site.id]["tooltip"]
+
+
+def test_a_boundary_is_drawn_as_an_area(catalog):
+    sites = catalog.sites.head(1).copy()
+    sites["location_kind"] = "boundary"
+    sites = sites.set_geometry([shapely.box(116.0, 28.0, 116.01, 28.01)], crs=4326)
+    payload = site_payload(sites, site_shapes(sites), dict.fromkeys(sites.id, ""), "zh")
+    assert payload[0]["range"] is False and payload[0]["outline"]["type"] == "Polygon"
+    m = build_map([], lang="zh")
+    sites_group(sites, site_shapes(sites), dict.fromkeys(sites.id, ""), "zh", name="x").add_to(m)
+    assert "site-boundary" in _html(m)
 
 
 # --- what the page's defects list asked of the map (issue 8) --------------------------------------
@@ -112,7 +137,7 @@ def test_clusters_use_their_own_colour_not_leaflets_green_and_yellow():
     assert ".site-cluster div" in page and "#3f5873" in page
     sites = load_layer("sites").head(3)
     m = build_map([], lang="zh")
-    sites_group(sites, dict.fromkeys(sites.id, ""), "zh", name="x").add_to(m)
+    sites_group(sites, site_shapes(sites), dict.fromkeys(sites.id, ""), "zh", name="x").add_to(m)
     assert "site-cluster" in _html(m)
 
 

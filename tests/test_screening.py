@@ -448,10 +448,16 @@ def test_committed_zones_match_the_current_water_files():
 
 @pytest.mark.parametrize(("layer", "fragment", "fragment_zh"), [
     ("counties", "its polygons cover 100% of Jiangxi", "覆盖了江西省 100% 的面积"),
-    ("sites", "point feature(s); a shoreline file holds lines or polygons", "含有点要素"),
+    ("sites", "its polygons cover 100% of Jiangxi", "覆盖了江西省 100% 的面积"),  # ranges: whole counties
+    ("site_points", "point feature(s); a shoreline file holds lines or polygons", "含有点要素"),
 ])
-def test_waters_file_of_counties_or_sites_is_refused(layer, fragment, fragment_zh):
-    path = get_spec(layer).path()
+def test_waters_file_of_counties_or_sites_is_refused(layer, fragment, fragment_zh, tmp_path):
+    if layer == "site_points":
+        path = tmp_path / "site_points.geojson"
+        sites = gpd.read_file(get_spec("sites").path()).dropna(subset=["geometry"])
+        sites.set_geometry(sites.geometry.representative_point()).to_file(path, driver="GeoJSON")
+    else:
+        path = get_spec(layer).path()
     with pytest.raises(DataFileError) as info:
         load_waters(path=path)
     assert fragment in str(info.value) and info.value.args[0].startswith(path.name)

@@ -8,15 +8,19 @@ of a second.
 from __future__ import annotations
 
 import html
+import json
 
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
+import shapely.geometry
 from branca.element import MacroElement, Template
 from folium import plugins
 from folium.elements import JSCSSMixin
 
 from mapapp import vocab
+from mapapp.geo import JIANGXI_LCC
 from mapapp.i18n import t, uncertainty_text
 from mapapp.indicators import format_value
 from mapapp.records import split_list
@@ -87,20 +91,10 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
         (t("industry", lang), html.escape(_codes(site["industries"], vocab.INDUSTRIES, lang))),
         (t("retrofit", lang), _status(site, "circular_retrofit", vocab.RETROFIT_STATUSES, lang)),
         (t("green_park", lang), _status(site, "green_park", vocab.GREEN_PARK_STATUSES, lang)),
-        (t("location_precision", lang), html.escape(vocab.label(vocab.PRECISIONS, site["location_precision"], lang))),
+        (t("location", lang), _location(site, lang)),
     ]
-    if pd.notna(site.get("uncertainty_m")):
-        rows.append((t("uncertainty", lang), t("km", lang, n=site["uncertainty_m"] / 1000)))
     if "verdict" in site and pd.notna(site.get("distance_m")):
-        water = units.get("waters", {}).get(site["nearest_water"], site["nearest_water"])
-        said = t("verdict_" + str(site["verdict"]), lang)
-        if site["verdict"] == "uncertain" and threshold_m is not None:
-            shore = float(site.get("shoreline_accuracy_m") or 0.0)
-            site_u = float(site["uncertainty_m"]) if pd.notna(site.get("uncertainty_m")) else 0.0
-            said += uncertainty_text(uncertain_reasons(float(site["distance_m"]), threshold_m, site_u, shore), lang,
-                                     shoreline_m=shore)
-        rows.append((t("restriction", lang), html.escape(said) +
-                     t("distance_to", lang, distance=t("metres", lang, n=site["distance_m"]), water=cell_text(water))))
+        rows += _restriction_rows(site, units, lang, threshold_m)
     if pd.notna(site.get("area_ha")):
         rows.append((t("area", lang), t("hectares", lang, n=site["area_ha"])))
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
@@ -113,6 +107,45 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
         f"<div style='color:#666'>+ {t('general_indicators', lang)}</div>"
         f"<b>{t('sources', lang)}</b><ul style='padding-left:16px;margin:0'>{sources}</ul></div>"
     )
+
+
+def _location(site: pd.Series, lang: str) -> str:
+    """The location's kind (for a range, the unit it is), its accuracy, source and date."""
+    kind = site.get("location_kind", "none")
+    said = vocab.label(vocab.LOCATION_KINDS, kind, lang)
+    if kind == "range":
+        said = t(f"range_{site['location_precision']}", lang)
+    parts = [html.escape(said)]
+    if pd.notna(site.get("location_accuracy_m")) and kind != "none":
+        parts.append(t("accuracy_about", lang, m=t("metres", lang, n=site["location_accuracy_m"])))
+    extras = [cell_text(site.get(f)) for f in ("location_source", "location_captured") if cell_text(site.get(f))]
+    if kind in ("boundary", "point") and extras:
+        parts.append(f"<span style='color:#666'>({'; '.join(extras)})</span>")
+    return ("，" if lang == "zh" else ", ").join(parts[:2]) + (" " + parts[2] if len(parts) > 2 else "")
+
+
+def _restriction_rows(site: pd.Series, units: dict[str, dict[str, str]], lang: str,
+                      threshold_m: float | None) -> list[tuple[str, str]]:
+    """The verdict and why it is uncertain, the nearest and farthest distances, the area within."""
+    water = units.get("waters", {}).get(site["nearest_water"], site["nearest_water"])
+    said = t("verdict_" + str(site["verdict"]), lang)
+    if site["verdict"] == "uncertain" and threshold_m is not None:
+        shore = float(site.get("shoreline_accuracy_m") or 0.0)
+        site_u = float(site["location_accuracy_m"]) if pd.notna(site.get("location_accuracy_m")) else 0.0
+        if site.get("location_kind") == "range" and float(site["distance_m"]) + site_u + shore <= threshold_m:
+            said += t("why_range", lang)  # part of the unit is within, part is not
+        else:
+            said += uncertainty_text(uncertain_reasons(float(site["distance_m"]), threshold_m, site_u, shore), lang,
+                                     shoreline_m=shore)
+    rows = [(t("restriction", lang), html.escape(said) +
+             t("distance_to", lang, distance=t("metres", lang, n=site["distance_m"]), water=cell_text(water)))]
+    if pd.notna(site.get("max_distance_m")):
+        rows.append((t("max_distance_label", lang), t("metres", lang, n=site["max_distance_m"])))
+    if pd.notna(site.get("overlap_ha")):
+        share = site.get("overlap_share")
+        rows.append((t("overlap_label", lang), t("hectares", lang, n=site["overlap_ha"]) +
+                     (f" ({share * 100:.1f}%)" if pd.notna(share) else "")))
+    return rows
 
 
 def site_popups(sites: gpd.GeoDataFrame, indicators: pd.DataFrame, lang: str,
@@ -143,15 +176,28 @@ class SiteMarkers(MacroElement):
                 if (b.getNorthEast().equals(b.getSouthWest(), 1e-6) || m.getBoundsZoom(b) > 12) { e.layer.spiderfy(); }
                 else { e.layer.zoomToBounds({padding: [30, 30]}); }
             });
+            var group = {{ this._parent.get_name() }};
             {{ this.sites|tojson }}.forEach(function (s) {
+                // A range is not a location: its symbol is hollow, and its unit is outlined while the popup is open.
+                var style = s.range ? "color:#fff;-webkit-text-stroke:1.5px " + s.colour + ";opacity:.9"
+                                    : "color:" + s.colour + ";text-shadow:0 0 2px #000,0 0 1px #000";
                 var icon = L.divIcon({
-                    html: "<div class='site-marker' data-site-id='" + s.id + "' style='color:" + s.colour +
-                          ";font-size:20px;line-height:20px;text-shadow:0 0 2px #000,0 0 1px #000'>" + s.glyph + "</div>",
+                    html: "<div class='site-marker" + (s.range ? " site-range" : "") + "' data-site-id='" + s.id +
+                          "' style='font-size:20px;line-height:20px;" + style + "'>" + s.glyph + "</div>",
                     className: "", iconSize: [20, 20], iconAnchor: [10, 10]});
-                L.marker([s.lat, s.lon], {icon: icon}).bindTooltip(s.tooltip).bindPopup(s.popup, {maxWidth: 460})
-                    .addTo(cluster);
+                var marker = L.marker([s.lat, s.lon], {icon: icon}).bindTooltip(s.tooltip).bindPopup(s.popup, {maxWidth: 460});
+                if (s.outline && s.range) {
+                    var unit = L.geoJSON(s.outline, {interactive: false, className: 'site-range-outline',
+                        style: {color: s.colour, weight: 2, dashArray: '6 4', fillOpacity: 0.08}});
+                    marker.on('popupopen', function () { unit.addTo(group); });
+                    marker.on('popupclose', function () { group.removeLayer(unit); });
+                } else if (s.outline) {
+                    L.geoJSON(s.outline, {className: 'site-boundary', style: {color: s.colour, weight: 2, fillOpacity: 0.25}})
+                        .bindPopup(s.popup, {maxWidth: 460}).addTo(group);
+                }
+                marker.addTo(cluster);
             });
-            cluster.addTo({{ this._parent.get_name() }});
+            cluster.addTo(group);
         })();
         {% endmacro %}
     """)
@@ -162,24 +208,55 @@ class SiteMarkers(MacroElement):
         self.sites = sites
 
 
-def site_payload(sites: gpd.GeoDataFrame, popups: dict[str, str], lang: str) -> list[dict]:
-    """What the browser needs per located site: position, symbol, colour, tooltip and popup."""
+# Outlines sent to the browser are simplified by this much (metres): a range's outline only shows
+# which unit the site lies in; a boundary keeps its shape to well within a symbol's width.
+OUTLINE_TOLERANCE_M = {"range": 150.0, "boundary": 5.0}
+
+
+def site_shapes(sites: gpd.GeoDataFrame) -> dict[str, dict]:
+    """Per located site: where its symbol goes (a point, or a point inside its area) and, for an area,
+    its simplified outline as GeoJSON. Built once per basemap: simplifying is the costly part."""
+    located = sites[sites.geometry.notna()]
+    metric = located.geometry.to_crs(JIANGXI_LCC)
+    shapes = {}
+    for sid, geom, flat, kind in zip(located["id"], located.geometry, metric, located["location_kind"]):
+        anchor = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
+        outline = None
+        if geom.geom_type != "Point":
+            simple = shapely.simplify(flat, OUTLINE_TOLERANCE_M.get(kind, 5.0), preserve_topology=True)
+            outline = shapely.geometry.mapping(gpd.GeoSeries([simple], crs=JIANGXI_LCC).to_crs(4326).iloc[0])
+        shapes[sid] = {"lon": round(anchor.x, 6), "lat": round(anchor.y, 6), "outline": _rounded(outline)}
+    return shapes
+
+
+def _rounded(geojson: dict | None) -> dict | None:
+    """GeoJSON coordinates to 5 decimals (about 1 m), which is all a drawn outline needs."""
+    if geojson is None:
+        return None
+    return json.loads(json.dumps(geojson), parse_float=lambda v: round(float(v), 5))
+
+
+def site_payload(sites: gpd.GeoDataFrame, shapes: dict[str, dict], popups: dict[str, str], lang: str) -> list[dict]:
+    """What the browser needs per located site: position, outline, symbol, colour, tooltip and popup."""
     located = sites[sites.geometry.notna()]
     names = located["name_zh" if lang == "zh" else "name_en"]
-    precisions = located["location_precision"].map(lambda p: vocab.label(vocab.PRECISIONS, p, lang))
+    kinds = located["location_kind"].map(lambda k: vocab.label(vocab.LOCATION_KINDS, k, lang))
     return [
-        {"id": html.escape(sid), "lon": round(g.x, 6), "lat": round(g.y, 6), "popup": popups[sid],
-         "tooltip": html.escape(f"{name} · {precision}"),
-         "colour": RETROFIT_COLOURS.get(status, RETROFIT_COLOURS["unknown"]), "glyph": KIND_SYMBOLS.get(kind, "●")}
-        for sid, g, name, precision, status, kind in zip(
-            located["id"], located.geometry, names, precisions, located["circular_retrofit"], located["kind"])
+        shapes[sid] | {"id": html.escape(sid), "popup": popups[sid], "range": where == "range",
+                       "tooltip": html.escape(f"{name} · {kind_label}"),
+                       "colour": RETROFIT_COLOURS.get(status, RETROFIT_COLOURS["unknown"]),
+                       "glyph": KIND_SYMBOLS.get(kind, "●")}
+        for sid, name, kind_label, where, status, kind in zip(
+            located["id"], names, kinds, located["location_kind"], located["circular_retrofit"], located["kind"])
     ]
 
 
-def sites_group(sites: gpd.GeoDataFrame, popups: dict[str, str], lang: str, *, name: str) -> folium.FeatureGroup:
-    """The sites as a feature group (many share a county's representative point; clusters spread them)."""
+def sites_group(sites: gpd.GeoDataFrame, shapes: dict[str, dict], popups: dict[str, str], lang: str, *,
+                name: str) -> folium.FeatureGroup:
+    """The sites as a feature group: a symbol each (clusters spread those sharing a point), boundaries
+    drawn as areas, and a range's unit outlined while its popup is open."""
     group = folium.FeatureGroup(name=name)
-    SiteMarkers(site_payload(sites, popups, lang)).add_to(group)
+    SiteMarkers(site_payload(sites, shapes, popups, lang)).add_to(group)
     return group
 
 

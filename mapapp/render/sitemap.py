@@ -30,6 +30,7 @@ from mapapp.render.markers import (  # noqa: F401 - re-exported for callers of t
     site_payload,
     site_popup_html,
     site_popups,
+    site_shapes,
     sites_group,
 )
 from mapapp.render.vectors import layer_features, vector_layer  # noqa: F401

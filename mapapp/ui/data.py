@@ -16,6 +16,7 @@ from mapapp.indicators import indicators_frame, validate_indicator_rows
 from mapapp.layers import LayerSpec, load_layer, load_specs
 from mapapp.paths import DATA_DIR
 from mapapp.pointcheck import PointCheck, check
+from mapapp.render import markers
 from mapapp.render.labels import label_points
 from mapapp.render.sitemap import layer_features, shift_for_basemap, site_popups
 from mapapp.screening import load_waters, restriction_zone, simplified_zone
@@ -96,6 +97,12 @@ def unit_names(lang: str) -> dict[str, dict[str, str]]:
     """{"prefectures"|"counties": {adcode: name in lang}}."""
     column = "name_en" if lang == "en" else "name_zh"
     return {layer: dict(zip(full_layer(layer).adcode, full_layer(layer)[column])) for layer in ("prefectures", "counties")}
+
+
+@st.cache_resource(show_spinner=False)
+def site_shapes(basemap: str) -> dict[str, dict]:
+    """Each site's symbol position and outline for the map (simplified once per basemap)."""
+    return markers.site_shapes(shift_for_basemap(full_layer("sites"), basemap))
 
 
 @st.cache_resource(show_spinner=False)

@@ -32,6 +32,8 @@ def site_table(shown: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
         t("name", lang): shown["name_zh" if lang == "zh" else "name_en"],
         t("restriction", lang): shown["verdict"].map(lambda v: t(f"verdict_short_{v}", lang)),
         t("distance", lang): pd.to_numeric(shown["distance_m"], errors="coerce").round(0),
+        t("max_distance", lang): pd.to_numeric(shown["max_distance_m"], errors="coerce").round(0),
+        t("overlap_ha", lang): pd.to_numeric(shown["overlap_ha"], errors="coerce").round(1),
         t("kind", lang): _labels(shown["kind"], vocab.SITE_KINDS, lang),
         t("level", lang): _labels(shown["level"], vocab.LEVELS, lang),
         t("prefecture", lang): _unit_names(shown["prefecture_adcode"], "prefectures", lang, shown["prefecture_zh"]),
@@ -39,6 +41,7 @@ def site_table(shown: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
         t("industry", lang): _labels(shown["industries"], vocab.INDUSTRIES, lang),
         t("retrofit", lang): _labels(shown["circular_retrofit"], vocab.RETROFIT_STATUSES, lang),
         t("green_park", lang): _labels(shown["green_park"], vocab.GREEN_PARK_STATUSES, lang),
+        t("location", lang): _labels(shown["location_kind"], vocab.LOCATION_KINDS, lang),
         t("location_precision", lang): _labels(shown["location_precision"], vocab.PRECISIONS, lang),
         t("site_id", lang): shown["id"],
     })
