@@ -19,7 +19,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from mapapp.footprint import Farthest, Overlap, farthest, overlap
+from mapapp.footprint import Farthest, Overlap, farthest_many, ground_area_m2, overlap
 from mapapp.geo import JIANGXI_LCC, WGS84, geodesic_area_km2
 from mapapp.ground import FROM_LCC, MEASURE_BOX, TO_LCC, ground_length, in_measure_box, to_lcc_xy
 from mapapp.messages import Msg, msg
@@ -102,17 +102,25 @@ class AreaResult:
         return cls(nan, nan.copy(), np.full(n, -1, dtype=np.intp), nan.copy(), nan.copy())
 
 
-def area_figures(metric: NDArray[np.object_], rows: _I, waters: Waters, threshold_m: float, into: AreaResult) -> None:
-    """Fill `into` at `rows` for the JIANGXI_LCC polygons `metric` (aligned with `rows`); each distinct
-    polygon is measured once (the sites known only to one county share its outline)."""
-    keys = shapely.to_wkb(metric)
-    done: dict[bytes, tuple[Farthest, Overlap]] = {}
-    for i, geom, key in zip(rows, metric, keys):
-        if key not in done:
-            done[key] = farthest(geom, waters), overlap(geom, waters, threshold_m)
-        far, part = done[key]
-        into.max_distance_m[i], into.max_bound_m[i], into.far_water[i] = far.distance_m, far.bound_m, far.water
-        into.overlap_ha[i], into.overlap_share[i] = part.hectares, part.share
+def area_figures(metric: NDArray[np.object_], rows: _I, nearest_m: _F, waters: Waters, threshold_m: float,
+                 into: AreaResult) -> None:
+    """Fill `into` at `rows` for the JIANGXI_LCC polygons `metric` (aligned with `rows`, as are their
+    nearest distances `nearest_m`); each distinct polygon is measured once (the sites known only to
+    one county share its outline)."""
+    _, first, inverse = np.unique(shapely.to_wkb(metric), return_index=True, return_inverse=True)
+    far = farthest_many(metric[first], waters)
+    parts = [_overlap(metric[f], float(nearest_m[f]), far[k], waters, threshold_m) for k, f in enumerate(first)]
+    for i, k in zip(rows, inverse.ravel()):
+        into.max_distance_m[i], into.max_bound_m[i], into.far_water[i] = far[k].distance_m, far[k].bound_m, far[k].water
+        into.overlap_ha[i], into.overlap_share[i] = parts[k].hectares, parts[k].share
+
+
+def _overlap(geom: BaseGeometry, nearest_m: float, far: Farthest, waters: Waters, threshold_m: float) -> Overlap:
+    if nearest_m > threshold_m:  # no part is within: nothing to intersect
+        return Overlap(0.0, 0.0)
+    if far.bound_m <= threshold_m:  # all of it is within
+        return Overlap(ground_area_m2(geom) / 1e4, 1.0)
+    return overlap(geom, waters, threshold_m)
 
 
 def area_verdict_codes(code: NDArray[np.int8], distance_m: _F, area: AreaResult, ranges: NDArray[np.bool_],
@@ -357,7 +365,8 @@ def screen_geometries(
         polygon = np.isin(shapely.get_type_id(metric), (3, 6))
         if polygon.any():
             area = AreaResult.empty(n)
-            area_figures(metric[polygon], np.nonzero(other)[0][polygon], waters, threshold, area)
+            rows = np.nonzero(other)[0][polygon]
+            area_figures(metric[polygon], rows, distance[rows], waters, threshold, area)
     code = verdict_codes(distance, threshold, u + waters.accuracy_of(water))
     if area is not None and kinds is not None:
         code = area_verdict_codes(code, distance, area, np.asarray(kinds, dtype=object) == "range", threshold, u,

@@ -51,7 +51,7 @@ def test_a_16_ha_park_overlap_and_farthest_point_match_the_hand_worked_strip(riv
     assert got.share == pytest.approx(expected_ha / 16.0, rel=0.01, abs=0.001)
     far = farthest(area, river)
     assert far.distance_m == pytest.approx(distance_m + SIDE_M, abs=1.5)
-    assert far.distance_m <= far.bound_m <= far.distance_m + 1.0
+    assert far.distance_m <= far.bound_m <= far.distance_m + 4.0  # twice the 2 m tolerance
 
 
 @pytest.mark.parametrize(("distance_m", "boundary", "range_"), [

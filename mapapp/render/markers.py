@@ -12,6 +12,7 @@ import json
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
@@ -132,7 +133,8 @@ def _restriction_rows(site: pd.Series, units: dict[str, dict[str, str]], lang: s
     if site["verdict"] == "uncertain" and threshold_m is not None:
         shore = float(site.get("shoreline_accuracy_m") or 0.0)
         site_u = float(site["location_accuracy_m"]) if pd.notna(site.get("location_accuracy_m")) else 0.0
-        if site.get("location_kind") == "range" and float(site["distance_m"]) + site_u + shore <= threshold_m:
+        if site.get("location_kind") == "range" and float(site["distance_m"]) <= threshold_m < float(
+                site.get("max_distance_m", np.nan)):
             said += t("why_range", lang)  # part of the unit is within, part is not
         else:
             said += uncertainty_text(uncertain_reasons(float(site["distance_m"]), threshold_m, site_u, shore), lang,
