@@ -51,7 +51,7 @@ _O = NDArray[np.object_]
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp", ".fgb")
+VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp", ".fgb", ".kml", ".kmz", ".dxf")
 GEOJSON_SUFFIXES = (".geojson", ".json")
 
 # read_table's frame.attrs key: [(1-based data row, column)] of Excel formulas saved without a value.
@@ -963,7 +963,7 @@ def _gdal_chunks(source: InputSource, chunk_rows: int) -> Iterator[Chunk]:
             with pyogrio.open_arrow(part.dataset, layer=part.layer, batch_size=chunk_rows, use_pyarrow=True,
                                     encoding=source.encoding) as (meta, reader):
                 geom_name = meta.get("geometry_name") or "wkb_geometry"
-                to_wgs = _to_wgs84(meta.get("crs"))  # each part in its own CRS
+                to_wgs = _to_wgs84(meta.get("crs") or source.crs)  # each part in its own (or the one named)
                 for table in _rebatch(reader, chunk_rows):
                     if geom_name in table.column_names:
                         geoms, errors = _from_wkb(table.column(geom_name).to_numpy(zero_copy_only=False))

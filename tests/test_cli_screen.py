@@ -255,3 +255,21 @@ def test_an_output_that_cannot_be_written_exits_2_and_keeps_the_input(tmp_path, 
     assert code == 2 and fragment in err and err.count("\n") == 1 and "Traceback" not in err
     assert src.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "taken.csv"]
+
+
+@pytest.mark.parametrize("suffix", [".kml", ".gpkg"])
+def test_polygon_files_get_farthest_point_and_overlap(tmp_path, suffix):
+    """A park boundary far from any water and one by the Yangtze at Jiujiang, screened from the
+    files people draw them in; points keep those columns blank."""
+    near = box(116.05, 29.70, 116.057, 29.706)  # about 470 m from the bank
+    far = box(115.00, 26.50, 115.004, 26.504)
+    parks = gpd.GeoDataFrame({"Name": ["near", "far"]}, geometry=[near, far], crs=4326)
+    src = tmp_path / f"parks{suffix}"
+    parks.to_file(src, driver="KML" if suffix == ".kml" else "GPKG")
+    out = tmp_path / "out.csv"
+    assert main(["screen", str(src), "--out", str(out)]) == 0  # the packaged waters
+    got = pd.read_csv(out, encoding="utf-8-sig")
+    got = got.set_index(next(c for c in ("Name", "name") if c in got.columns))
+    assert got.loc["far", "verdict"] == "outside" and got.loc["far", "overlap_ha"] == 0
+    assert got.loc["far", "max_distance_m"] > got.loc["far", "distance_m"] > 1000
+    assert got.loc["near", "overlap_ha"] > 0 and 0 < got.loc["near", "overlap_share"] <= 1

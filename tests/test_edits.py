@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from mapapp_cli import run_cli
 
 from mapapp.edits import plan_import
 from mapapp.layers import load_layer
-from mapapp.paths import DATA_DIR, ROOT
+from mapapp.paths import DATA_DIR
 from mapapp.sites import Gazetteer
 from mapapp.storage import atomic_write, read_csv_records
 
@@ -75,18 +73,6 @@ def test_atomic_write_leaves_old_file_on_crash(tmp_path: Path):
         raise RuntimeError("crash mid-write")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert list(tmp_path.iterdir()) == [target]  # no temp file left behind
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    copy = tmp_path / "data"
-    shutil.copytree(DATA_DIR, copy)
-    return copy
-
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = os.environ | {"MAPAPP_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "mapapp", *args], capture_output=True, text=True, env=env, cwd=ROOT)
 
 
 def test_gbk_import_end_to_end(data_copy: Path, tmp_path: Path):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mapapp._errors import DataFileError
 from mapapp.catalog import (
     CLUSTERS_DISPLAY,
     CLUSTERS_GEOJSON,
+    LOCATIONS_GEOJSON,
     SITES_CSV,
     SITES_GEOJSON,
     SOURCES,
@@ -17,12 +20,17 @@ from mapapp.catalog import (
     stale_layers,
     write_layers,
 )
-from mapapp.edits import ImportPlan, apply_import, plan_import
+from mapapp.datum import DATUMS
+from mapapp.edits import AUDIT_FIELDS, ImportPlan, apply_import, csv_text, plan_import
+from mapapp.feature_files import read_features
 from mapapp.layers import load_layer, load_specs
+from mapapp.locate import LocateOptions, LocatePlan, plan_locate, updated_locations
+from mapapp.locations import read_locations
 from mapapp.messages import msg
 from mapapp.paths import DATA_DIR
-from mapapp.sites import Gazetteer
-from mapapp.storage import check_writable, read_csv_records
+from mapapp.records import is_date
+from mapapp.sites import Gazetteer, site_units
+from mapapp.storage import atomic_write_all, check_writable, geojson_dict, read_csv_records
 from mapapp.tables import read_table
 
 AUDIT_CSV = "sites/audit.csv"
@@ -45,6 +53,31 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                      "used for rows without a 'source' column")
     imp.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     imp.set_defaults(func=_import)
+    locate = sub.add_parser(
+        "locate",
+        help="attach surveyed boundaries or points to sites (by id or exact name)",
+        description="Reads GeoJSON, GeoPackage, zipped Shapefile (any .prj, GBK attributes), KML/KMZ, DXF (name "
+        "its CRS), a land-survey coordinate text file (界址点坐标, .txt) or a CSV/Excel table of points. Each "
+        "feature names its site in a site_id/id column or by its exact name (name_zh, name, 名称, 地块名称). "
+        "Several features for one site are its plots. A bad row is refused with its reason and its site keeps "
+        "its old location; the good ones are written to data/sources/locations.geojson and the audit log, and "
+        "the layers rebuilt.",
+    )
+    locate.add_argument("file", type=Path)
+    locate.add_argument("--source", required=True, help="the document, survey or file the locations come from")
+    locate.add_argument("--accuracy", type=float, metavar="METRES",
+                        help="the locations' accuracy, for rows without an accuracy_m column")
+    locate.add_argument("--captured", default="", metavar="DATE", help="when the survey was made (YYYY[-MM[-DD]])")
+    locate.add_argument("--datum", choices=DATUMS, default="wgs84",
+                        help="datum of longitude/latitude coordinates (GCJ-02 from Amap, BD-09 from Baidu)")
+    where = locate.add_mutually_exclusive_group()
+    where.add_argument("--crs", help="the CRS of a file that does not say it (a DXF, a Shapefile without .prj), "
+                                     "e.g. EPSG:4548")
+    where.add_argument("--zone", type=int, help="CGCS2000 3-degree Gauss-Krüger zone (eastings with the zone prefix)")
+    where.add_argument("--central-meridian", type=float, metavar="DEGREES",
+                       help="CGCS2000 Gauss-Krüger central meridian (eastings without the zone prefix)")
+    locate.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    locate.set_defaults(func=_locate)
     build = sub.add_parser("build", help="rebuild data/sites/*.geojson from data/sources/*.csv")
     build.set_defaults(func=_build)
 
@@ -113,6 +146,56 @@ def _write_import(plan: ImportPlan, sites_csv: Path, *, import_file: str) -> Non
             "园区/基地表和审计记录已保存，但图层 {file} 未能重建（{reason}）：请运行 mapapp data build",
             "the sites table and audit log were saved, but the layer {file} could not be rebuilt ({reason}); "
             "run `mapapp data build`", file=_data_name(exc.filename), reason=exc.strerror)) from exc
+
+
+def _locate(args: argparse.Namespace) -> int:
+    if args.captured and not is_date(args.captured):
+        raise DataFileError(msg("--captured 应为日期（YYYY、YYYY-MM 或 YYYY-MM-DD），现为 {v!r}",
+                                "--captured must be a date (YYYY, YYYY-MM or YYYY-MM-DD), got {v!r}", v=args.captured))
+    features, read_errors, notes = read_features(args.file, crs=args.crs, zone=args.zone,
+                                                 central_meridian=args.central_meridian, datum=args.datum)
+    for note in notes:
+        print(f"{args.file.name}: {note}", file=sys.stderr)
+    catalog = build_catalog()
+    plan = plan_locate(features, catalog.sites, site_units(catalog.sites), default_accuracy_m=args.accuracy,
+                       row_errors=read_errors)
+    _report(args.file.name, [f"row {row}: {why}" for row, why in plan.errors])
+    for loc in plan.located:
+        rows = ",".join(map(str, loc.rows))
+        print(f"{loc.site_id}: {loc.old_kind} -> {loc.kind} (rows {rows}, accuracy {loc.accuracy_m:g} m)"
+              + (f"; {loc.note}" if loc.note else ""))
+    if plan.located and not args.dry_run:
+        datum = features.attrs.get("crs") or args.datum
+        options = LocateOptions(source=args.source, datum=datum, captured=args.captured)
+        _write_locations(plan, options, import_file=args.file.name)
+    print(f"{plan.summary()}" + (" (dry run: nothing written)" if args.dry_run else ""), file=sys.stderr)
+    return 0 if not plan.errors else 1
+
+
+def _write_locations(plan: LocatePlan, options: LocateOptions, *, import_file: str) -> None:
+    """The locations file and the audit log together (both or neither), then the layers."""
+    locations_file = DATA_DIR / SOURCES / LOCATIONS_GEOJSON
+    current, _ = read_locations(locations_file)
+    new = updated_locations(current, plan, options)
+    check = build_catalog(locations=new)
+    if check.errors.get(LOCATIONS_GEOJSON):
+        raise DataFileError(msg("新位置未通过检查（{why}）：没有做任何更改", "the new locations fail their check ({why}); "
+                                "nothing was changed", why=check.errors[LOCATIONS_GEOJSON][0]))
+    audit_csv = DATA_DIR / AUDIT_CSV
+    layers = [DATA_DIR / rel for rel in (SITES_GEOJSON, CLUSTERS_GEOJSON, CLUSTERS_DISPLAY)]
+    try:
+        check_writable([locations_file, audit_csv, *layers])
+        existing = audit_csv.read_text(encoding="utf-8") if audit_csv.is_file() else csv_text([], AUDIT_FIELDS)
+        rows = [{"time": datetime.now(UTC).isoformat(timespec="seconds"), "site_id": loc.site_id, "field": "location",
+                 "old_value": loc.old_kind, "new_value": f"{loc.kind} ({loc.accuracy_m:g} m, {options.datum})",
+                 "source": options.source, "import_file": import_file, "row": ",".join(map(str, loc.rows))}
+                for loc in plan.located]
+        text = json.dumps(geojson_dict(new), ensure_ascii=False, separators=(",", ":")) + "\n"
+        atomic_write_all({locations_file: text, audit_csv: existing + csv_text(rows, AUDIT_FIELDS).split("\n", 1)[1]})
+    except OSError as exc:
+        raise DataFileError(msg("无法写入 {file}（{reason}）：没有做任何更改", "cannot write {file} ({reason}); nothing was changed",
+                                file=_data_name(exc.filename), reason=exc.strerror)) from exc
+    write_layers(check)
 
 
 def _data_name(filename: object) -> str:
