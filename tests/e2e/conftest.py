@@ -11,8 +11,10 @@ sleeps for a fixed time except the health poll's 0.1 s interval.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,7 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import geopandas as gpd
 import pytest
+import shapely
 from playwright.sync_api import Browser, BrowserContext, Error, Frame, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -53,6 +57,19 @@ _FIND_MAP = """(() => {
   if (window.map instanceof L.Map) return window.map;
   for (const k of Object.keys(window)) { try { if (window[k] instanceof L.Map) return window[k]; } catch (e) {} }
   return null; })()"""
+
+
+def _square(lon: float, lat: float, side_m: float) -> shapely.Polygon:
+    from mapapp.geo import GEOD
+
+    east, north = GEOD.fwd(lon, lat, 90, side_m)[0], GEOD.fwd(lon, lat, 0, side_m)[1]
+    return shapely.Polygon([(lon, lat), (east, lat), (east, north), (lon, north)])
+
+
+# A demo boundary by the Yangtze at Jiujiang for `located_server` (not a real park boundary).
+LOCATED_SITE = "jiujiang_petrochemical_industrial_park"
+LOCATED_PARK = gpd.GeoDataFrame({"site_id": [LOCATED_SITE], "accuracy_m": [5.0]},
+                                geometry=[_square(116.05, 29.70, 700.0)], crs=4326)
 
 
 def _with_map(params: str, body: str) -> str:
@@ -182,11 +199,13 @@ def _stop(process: subprocess.Popen) -> None:
         pass
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+@contextlib.contextmanager
+def _serve(log: Path, data_dir: Path | None = None) -> Iterator[AppServer]:
+    """`streamlit run` on a free port (on another data folder if given), stopped afterwards."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {k: v for k, v in os.environ.items() if k not in ("MAPAPP_ASSET_BASE", "TIANDITU_KEY")}
+    env = {k: v for k, v in os.environ.items() if k not in ("MAPAPP_ASSET_BASE", "TIANDITU_KEY", "MAPAPP_DATA_DIR")}
+    if data_dir is not None:
+        env["MAPAPP_DATA_DIR"] = str(data_dir)
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                # Other people edit the code while tests run: never reload mid-session.
@@ -200,6 +219,12 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         yield server
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    with _serve(tmp_path_factory.mktemp("streamlit") / "server.log") as server:
+        yield server
 
 
 # --- the browser --------------------------------------------------------------------------------
@@ -435,6 +460,32 @@ class MapPage:
 
 @pytest.fixture
 def app(request: pytest.FixtureRequest, browser: Browser, app_server: AppServer) -> Iterator[MapPage]:
+    yield from _page(request, browser, app_server)
+
+
+@pytest.fixture(scope="module")
+def located_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """A server on a copy of the data in which one site has a surveyed boundary (made by
+    `mapapp data locate`, as a user would): a test demo, not a real location."""
+    from mapapp.paths import DATA_DIR
+
+    root = tmp_path_factory.mktemp("located")
+    data = root / "data"
+    shutil.copytree(DATA_DIR, data)
+    LOCATED_PARK.to_file(root / "park.geojson")
+    env = os.environ | {"MAPAPP_DATA_DIR": str(data)}
+    subprocess.run([sys.executable, "-m", "mapapp", "data", "locate", str(root / "park.geojson"), "--source",
+                    "e2e demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    with _serve(root / "server.log", data) as server:
+        yield server
+
+
+@pytest.fixture
+def located_app(request: pytest.FixtureRequest, browser: Browser, located_server: AppServer) -> Iterator[MapPage]:
+    yield from _page(request, browser, located_server)
+
+
+def _page(request: pytest.FixtureRequest, browser: Browser, app_server: AppServer) -> Iterator[MapPage]:
     app_server.assert_alive()
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     context.add_init_script(_RUN_COUNTER_JS)

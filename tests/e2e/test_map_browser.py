@@ -216,7 +216,8 @@ def test_export_prefecture_geojson_reads_in_gdal(app: MapPage, sites: gpd.GeoDat
 
 
 def test_export_drawn_rectangle(app: MapPage, sites: gpd.GeoDataFrame, tmp_path: Path) -> None:
-    west, south, east, north = 116.9, 28.05, 117.5, 28.45  # around Guixi and Yingtan
+    # Around all of Yingtan: a site known only to its county is exported only when all of it is inside.
+    west, south, east, north = 116.6, 27.75, 117.6, 28.7
     app.open()
     app.map_iframe().scroll_into_view_if_needed()
     x0, y0 = app.point_of(west, north)
@@ -488,3 +489,34 @@ def test_a_map_moved_during_a_rerun_stays_where_the_user_put_it(app: MapPage) ->
     zoom, lat, lon = frame.evaluate(MAP_VIEW_JS)
     assert (zoom, round(lat, 3), round(lon, 3)) == (10, 27.0, 115.0)
     expect(app.page).to_have_url(re.compile(r"view=27\.0+%2C115\.0+%2C10"))
+
+
+def test_a_range_site_outlines_its_unit_while_its_popup_is_open(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+    _open_guixi_cluster(app, sites)
+    app.spiderfy(app.map_locator(".marker-cluster"))
+    outline = app.map_locator("path.site-range-outline")
+    expect(outline).to_have_count(0)
+    assert app.tag_site_marker(COPPER_SITE) == 1
+    marker = app.map_locator(f'[data-test-site="{COPPER_SITE}"]')
+    expect(marker.locator(".site-range")).to_have_count(1)  # a hollow symbol: not a location
+    app.map_action(marker.click)
+    popup = app.map_locator(".leaflet-popup-content .site-popup")
+    expect(popup).to_contain_text("仅知所在县")
+    expect(popup).to_contain_text("最远点距离")
+    expect(outline).to_have_count(1)
+    app.map_locator(".leaflet-popup-close-button").click()
+    expect(outline).to_have_count(0)
+
+
+def test_a_surveyed_boundary_is_drawn_with_its_overlap(located_app: MapPage) -> None:
+    app = located_app
+    app.open("?view=29.703,116.054,14")
+    expect(app.map_locator("path.site-boundary")).to_have_count(1)
+    site = "jiujiang_petrochemical_industrial_park"  # located by the fixture
+    assert app.tag_site_marker(site) == 1
+    app.map_action(app.map_locator(f'[data-test-site="{site}"]').click)
+    popup = app.map_locator(".leaflet-popup-content .site-popup")
+    expect(popup).to_contain_text("边界，精度约 5 米")
+    expect(popup).to_contain_text("在管控范围内")
+    expect(popup).to_contain_text("管控范围内面积")
+    expect(popup).to_contain_text("e2e demo")
