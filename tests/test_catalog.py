@@ -7,8 +7,8 @@ import pytest
 from mapapp import vocab
 from mapapp.catalog import build_catalog, stale_layers
 from mapapp.indicators import applicable, validate_indicator_rows
-from mapapp.records import split_list
 from mapapp.locations import RANGE_ACCURACY_M
+from mapapp.records import split_list
 from mapapp.sites import SITE_FIELDS, Gazetteer, SiteRecord, validate_site_rows
 
 GOOD_ROW = {
