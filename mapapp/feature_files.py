@@ -43,14 +43,14 @@ def chosen_crs(*, crs: str | None, zone: int | None, central_meridian: float | N
 
 
 def read_features(path: Path, *, crs: str | None = None, zone: int | None = None,
-                  central_meridian: float | None = None, datum: str = "wgs84",
-                  ) -> tuple[gpd.GeoDataFrame, list[Msg | None], list[Msg]]:
+                  central_meridian: float | None = None, datum: str = "wgs84", lon_col: str | None = None,
+                  lat_col: str | None = None) -> tuple[gpd.GeoDataFrame, list[Msg | None], list[Msg]]:
     """(features in WGS 84, each row's reading problem or None, notes for the user)."""
     path = Path(path)
     if path.suffix.lower() in TEXT_SUFFIXES:
         return _survey_text(path, zone=zone, central_meridian=central_meridian)
     named = chosen_crs(crs=crs, zone=zone, central_meridian=central_meridian)
-    source = open_input(path)  # a table needs longitude and latitude columns (points)
+    source = open_input(path, lon_col=lon_col, lat_col=lat_col)  # a table holds points: it needs lon/lat columns
     notes: list[Msg] = list(source.warnings)
     if source.kind == "vector":
         if named and source.crs and not CRS.from_user_input(source.crs).equals(CRS.from_user_input(named)):
@@ -68,7 +68,7 @@ def read_features(path: Path, *, crs: str | None = None, zone: int | None = None
             known = np.isfinite(lon) & np.isfinite(lat)
             geoms = np.full(len(lon), None, dtype=object)
             geoms[known] = shapely.points(lon[known], lat[known])
-        geoms = closed_lines_as_areas(geoms)
+        geoms = closed_lines_as_areas(shapely.force_2d(geoms))
         if datum != "wgs84":
             geoms = shapely.transform(geoms, lambda x, y: to_wgs84(x, y, datum), interleaved=False)
         frames.append(gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geoms, crs=WGS84)))
@@ -98,7 +98,7 @@ def closed_lines_as_areas(geoms: np.ndarray) -> np.ndarray:
 
 def _crs_code(crs: str) -> str | None:
     """'EPSG:4548' for the CRS a file was captured in (None for WGS 84, which needs no note)."""
-    parsed = CRS.from_user_input(crs)
+    parsed = CRS.from_user_input(crs).to_2d()  # heights are not kept: a site's location is 2D
     if parsed.equals(WGS84):
         return None
     code = parsed.to_epsg()

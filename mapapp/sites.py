@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shapely.geometry.base import BaseGeometry
 
 from mapapp import vocab
+from mapapp.layers import load_layer
 from mapapp.locations import RANGE_ACCURACY_M
 from mapapp.records import RowError, check_code, check_codes, is_date, validate_rows
 
@@ -166,8 +167,6 @@ def place_sites(records: list[SiteRecord], gazetteer: Gazetteer,
 
 def site_units(sites: gpd.GeoDataFrame) -> dict[str, BaseGeometry]:
     """The county (else prefecture) polygon each site's record names, for sites that name one."""
-    from mapapp.layers import load_layer
-
     counties = load_layer("counties").set_index("adcode").geometry
     prefectures = load_layer("prefectures").set_index("adcode").geometry
     units: dict[str, BaseGeometry] = {}

@@ -190,3 +190,29 @@ def _max_vertex_gap_m(got: shapely.Geometry, want: Polygon) -> float:
     for lon, lat in want.exterior.coords:
         worst = max(worst, min(GEOD.inv(lon, lat, x, y)[2] for x, y in ours))
     return worst
+
+
+def test_a_damaged_locations_file_is_not_rewritten(data_copy, tmp_path, guixi_point):
+    """Rewriting would drop the rows it cannot read: the command refuses and changes nothing."""
+    stored = data_copy / "sources" / "locations.geojson"
+    bad = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "site_id": OTHER, "kind": "boundary", "accuracy_m": 1, "source": "hand edit", "datum": "wgs84", "added": "2026"},
+        "geometry": {"type": "Point", "coordinates": [117.2, 28.2]}}]}
+    stored.write_text(json.dumps(bad), encoding="utf-8")
+    upload = tmp_path / "p.geojson"
+    gpd.GeoDataFrame({"site_id": [SITE], "accuracy_m": [1]}, geometry=[square(*guixi_point)], crs=4326).to_file(upload)
+    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "x survey")
+    assert done.returncode == 2 and "nothing was changed" in done.stderr and "row 1" in done.stderr
+    assert json.loads(stored.read_text(encoding="utf-8")) == bad
+
+
+def test_a_point_with_a_height_and_named_columns(data_copy, tmp_path, guixi_point):
+    lon, lat = guixi_point
+    upload = tmp_path / "gps.csv"
+    upload.write_text(f"编号,E,N,精度\n{SITE},{lon},{lat},8\n", encoding="utf-8")
+    plain = run_cli(data_copy, "data", "locate", str(upload), "--source", "GPS")
+    assert plain.returncode == 2 and "--lon-col" in plain.stderr
+    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "GPS", "--lon-col", "E", "--lat-col", "N")
+    assert done.returncode == 0, done.stderr
+    site = located(data_copy).loc[SITE]
+    assert site.location_kind == "point" and site.location_accuracy_m == 8 and not site.geometry.has_z

@@ -76,6 +76,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     where.add_argument("--zone", type=int, help="CGCS2000 3-degree Gauss-Krüger zone (eastings with the zone prefix)")
     where.add_argument("--central-meridian", type=float, metavar="DEGREES",
                        help="CGCS2000 Gauss-Krüger central meridian (eastings without the zone prefix)")
+    locate.add_argument("--lon-col", help="a table's longitude column, if not recognised")
+    locate.add_argument("--lat-col", help="a table's latitude column, if not recognised")
     locate.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     locate.set_defaults(func=_locate)
     build = sub.add_parser("build", help="rebuild data/sites/*.geojson from data/sources/*.csv")
@@ -153,7 +155,8 @@ def _locate(args: argparse.Namespace) -> int:
         raise DataFileError(msg("--captured 应为日期（YYYY、YYYY-MM 或 YYYY-MM-DD），现为 {v!r}",
                                 "--captured must be a date (YYYY, YYYY-MM or YYYY-MM-DD), got {v!r}", v=args.captured))
     features, read_errors, notes = read_features(args.file, crs=args.crs, zone=args.zone,
-                                                 central_meridian=args.central_meridian, datum=args.datum)
+                                                 central_meridian=args.central_meridian, datum=args.datum,
+                                                 lon_col=args.lon_col, lat_col=args.lat_col)
     for note in notes:
         print(f"{args.file.name}: {note}", file=sys.stderr)
     catalog = build_catalog()
@@ -175,7 +178,11 @@ def _locate(args: argparse.Namespace) -> int:
 def _write_locations(plan: LocatePlan, options: LocateOptions, *, import_file: str) -> None:
     """The locations file and the audit log together (both or neither), then the layers."""
     locations_file = DATA_DIR / SOURCES / LOCATIONS_GEOJSON
-    current, _ = read_locations(locations_file)
+    current, problems = read_locations(locations_file)
+    if problems:  # rewriting would drop the bad rows unseen
+        raise DataFileError(msg("{file} 有误（{why}）：请先修正（mapapp data validate），没有做任何更改",
+                                "{file} has problems ({why}); fix them first (mapapp data validate); nothing was changed",
+                                file=f"{SOURCES}/{LOCATIONS_GEOJSON}", why=problems[0]))
     new = updated_locations(current, plan, options)
     check = build_catalog(locations=new)
     if check.errors.get(LOCATIONS_GEOJSON):
