@@ -147,6 +147,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "legend_checked": ("核查点", "Checked points"),
     "location_precision": ("位置精度", "Location precision"),
     "location": ("位置", "Location"),
+    "county_from_name": ("（县由园区名称推断）", "(county inferred from the zone's name)"),
     "accuracy_about": ("精度约 {m}", "accurate to about {m}"),
     "range_county": ("仅知所在县（市、区）", "known only to its county"),
     "range_prefecture": ("仅知所在设区市", "known only to its prefecture"),

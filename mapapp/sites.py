@@ -26,8 +26,10 @@ class SiteRecord(BaseModel):
     name_en: str = Field(min_length=2)
     kind: str
     level: str = UNKNOWN
+    gbt37028_code: str = Field(default="", pattern=r"^(36[12]\d{5})?$")  # GB/T 37028-2018, if the site is such a zone
     prefecture_zh: str
     county_zh: str
+    county_basis: str = ""  # "zone_name": inferred from the zone's name, no source states it
     town_zh: str = ""
     industries: str = ""
     circular_retrofit: str = UNKNOWN
@@ -44,6 +46,13 @@ class SiteRecord(BaseModel):
     @classmethod
     def _kind(cls, v: str) -> str:
         return check_code(v, vocab.SITE_KINDS, "site kind")
+
+    @field_validator("county_basis")
+    @classmethod
+    def _county_basis(cls, v: str) -> str:
+        if v not in ("", "zone_name"):
+            raise ValueError(f"county_basis must be blank or 'zone_name', got {v!r}")
+        return v
 
     @field_validator("level")
     @classmethod

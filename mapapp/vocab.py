@@ -51,6 +51,7 @@ INDUSTRIES: dict[str, tuple[str, str]] = {
 SITE_KINDS: dict[str, tuple[str, str]] = {
     "park": ("园区", "Industrial park"),
     "development_zone": ("开发区", "Development zone"),
+    "customs_zone": ("海关特殊监管区域", "Special customs zone"),
     "recycling_base": ("再生资源基地", "Recycling base"),
     "solid_waste_base": ("固废综合利用基地", "Solid-waste utilisation base"),
     "chemical_park": ("化工园区", "Chemical park"),

@@ -69,16 +69,20 @@ def read_units(data_dir: Path) -> list[Unit]:
     return sorted(units, key=lambda u: u.adcode)
 
 
-def pinyin_name(name_zh: str) -> str:
-    """Hanyu Pinyin place name: syllables joined, apostrophe before a/o/e (Ji'an, De'an)."""
-    stem = name_zh[:-1] if name_zh[-1] in SUFFIX_EN and len(name_zh) > 2 else name_zh
-    if stem in PINYIN_OVERRIDES:
-        return PINYIN_OVERRIDES[stem]
-    syllables = lazy_pinyin(stem)
+def pinyin_word(text: str) -> str:
+    """Hanyu Pinyin of a place name: syllables joined, apostrophe before a/o/e (Ji'an, De'an)."""
+    if text in PINYIN_OVERRIDES:
+        return PINYIN_OVERRIDES[text]
+    syllables = lazy_pinyin(text)
     word = syllables[0]
     for syl in syllables[1:]:
         word += ("'" if syl[0] in "aoe" else "") + syl
     return word.capitalize()
+
+
+def pinyin_name(name_zh: str) -> str:
+    """A unit's Pinyin name without its 省/市/县/区."""
+    return pinyin_word(name_zh[:-1] if name_zh[-1] in SUFFIX_EN and len(name_zh) > 2 else name_zh)
 
 
 def name_en(name_zh: str, level: str) -> str:

@@ -1,7 +1,7 @@
 """Rebuild data/sites/{sites,clusters}.geojson (and the display clusters) from data/sources/*.csv.
 
-Sites are placed at the precision their source allows (county or prefecture representative point
-with an uncertainty radius; no geometry when no place is known), never more precisely.
+A site's geometry is its location: a surveyed boundary or point from sources/locations.geojson, else
+the county or prefecture polygon its record names (a range), else none; never more precise.
 Same as `mapapp data build`; exits 1, writing nothing, if any table has errors.
 """
 

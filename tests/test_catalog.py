@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from mapapp import vocab
 from mapapp.catalog import build_catalog, stale_layers
 from mapapp.indicators import applicable, validate_indicator_rows
 from mapapp.locations import RANGE_ACCURACY_M
+from mapapp.paths import DATA_DIR
 from mapapp.records import split_list
 from mapapp.sites import SITE_FIELDS, Gazetteer, SiteRecord, validate_site_rows
 
@@ -29,12 +32,41 @@ def test_committed_sources_are_valid_and_layers_current(catalog):
 
 def test_schema_is_pinned():
     assert SITE_FIELDS == (
-        "id", "name_zh", "name_en", "kind", "level", "prefecture_zh", "county_zh", "town_zh", "industries",
+        "id", "name_zh", "name_en", "kind", "level", "gbt37028_code", "prefecture_zh", "county_zh", "county_basis",
+        "town_zh", "industries",
         "circular_retrofit", "circular_retrofit_as_of", "circular_retrofit_source", "green_park",
         "green_park_as_of", "green_park_source", "area_ha", "sources", "notes",
     )
     assert set(vocab.RETROFIT_STATUSES) == {"completed", "in_progress", "planned", "not_started", "unknown"}
     assert {"copper", "tungsten", "rare_earth", "photovoltaic", "lithium", "LED", "aviation"} <= set(vocab.INDUSTRIES)
+
+
+def test_every_gbt37028_zone_is_a_site_exactly_once(catalog):
+    """The standard's 100 Jiangxi zones (read independently of the merge script) each on one row."""
+    lines = [line for line in (DATA_DIR / "sources" / "gbt37028_jiangxi.csv").read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#")]
+    zones = {row["code"]: row for row in csv.DictReader(lines)}
+    assert len(zones) == 100
+    coded = catalog.sites[catalog.sites.gbt37028_code != ""]
+    assert sorted(coded.gbt37028_code) == sorted(zones) and coded.gbt37028_code.is_unique
+    national = coded[coded.gbt37028_code.str[2] == "1"]
+    assert set(national.level) == {"national"}
+    for row in coded.itertuples():
+        zone = zones[row.gbt37028_code]
+        if zone["parent_adcode"]:  # the standard places national zones in their prefecture
+            assert row.prefecture_adcode == zone["parent_adcode"].ljust(6, "0"), row.id
+        assert f"GB/T 37028-2018《全国主要经济功能区分类与代码》, code {row.gbt37028_code}" in row.sources
+        if row.id.startswith("zone_"):  # new rows claim nothing the standard does not give
+            assert row.industries == "unknown" and row.circular_retrofit == "unknown" and row.green_park == "unknown"
+            assert row.county_basis == ("zone_name" if row.county_zh != "unknown" else "")
+
+
+def test_a_county_inferred_from_a_zone_name_is_that_name(catalog):
+    inferred = catalog.sites[catalog.sites.county_basis == "zone_name"]
+    assert len(inferred) > 40
+    for row in inferred.itertuples():
+        stem = row.county_zh[:-1] if len(row.county_zh) > 2 else row.county_zh
+        assert stem in row.name_zh, (row.id, row.county_zh)
 
 
 def test_coverage_of_named_places(catalog):

@@ -85,8 +85,12 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
     other = site["name_en"] if lang == "zh" else site["name_zh"]
     place = (f"{_place(site.get('prefecture_zh'), units.get('prefectures', {}), site.get('prefecture_adcode'), lang)} / "
              f"{_place(site.get('county_zh'), units.get('counties', {}), site.get('county_adcode'), lang)}")
+    if site.get("county_basis") == "zone_name":
+        place += f" <span style='color:#666'>{t('county_from_name', lang)}</span>"
     rows = [
-        (t("kind", lang), html.escape(vocab.label(vocab.SITE_KINDS, site["kind"], lang))),
+        (t("kind", lang), html.escape(vocab.label(vocab.SITE_KINDS, site["kind"], lang))
+         + (f" <span style='color:#666'>GB/T 37028: {cell_text(site['gbt37028_code'])}</span>"
+            if cell_text(site.get("gbt37028_code")) else "")),
         (t("level", lang), html.escape(vocab.label(vocab.LEVELS, site["level"], lang))),
         (t("prefecture", lang) + " / " + t("county", lang), place),
         (t("industry", lang), html.escape(_codes(site["industries"], vocab.INDUSTRIES, lang))),
