@@ -88,6 +88,8 @@ class SiteRecord(BaseModel):
             raise ValueError("circular_retrofit_source is required when circular_retrofit is not 'unknown'")
         if self.green_park != UNKNOWN and not self.green_park_source:
             raise ValueError("green_park_source is required when green_park is not 'unknown'")
+        if self.kind == "chemical_park" and "chemicals" not in self.industries.split(";"):
+            raise ValueError("a chemical park must list the 'chemicals' industry (the 化工 filter must find it)")
         return self
 
 

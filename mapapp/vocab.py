@@ -70,6 +70,7 @@ LEVELS: dict[str, tuple[str, str]] = {
 RETROFIT_STATUSES: dict[str, tuple[str, str]] = {
     "completed": ("已完成", "Completed"),
     "in_progress": ("推进中", "In progress"),
+    "pilot": ("列为试点（进展未知）", "Named a pilot (progress unknown)"),
     "planned": ("已规划", "Planned"),
     "not_started": ("未开始", "Not started"),
     "unknown": ("未知", "Unknown"),

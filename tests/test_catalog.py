@@ -8,6 +8,7 @@ import pytest
 
 from mapapp import vocab
 from mapapp.catalog import build_catalog, stale_layers
+from mapapp.filters import SiteFilter, matches
 from mapapp.indicators import applicable, validate_indicator_rows
 from mapapp.locations import RANGE_ACCURACY_M
 from mapapp.paths import DATA_DIR
@@ -37,7 +38,7 @@ def test_schema_is_pinned():
         "circular_retrofit", "circular_retrofit_as_of", "circular_retrofit_source", "green_park",
         "green_park_as_of", "green_park_source", "area_ha", "sources", "notes",
     )
-    assert set(vocab.RETROFIT_STATUSES) == {"completed", "in_progress", "planned", "not_started", "unknown"}
+    assert set(vocab.RETROFIT_STATUSES) == {"completed", "in_progress", "pilot", "planned", "not_started", "unknown"}
     assert {"copper", "tungsten", "rare_earth", "photovoltaic", "lithium", "LED", "aviation"} <= set(vocab.INDUSTRIES)
 
 
@@ -67,6 +68,28 @@ def test_a_county_inferred_from_a_zone_name_is_that_name(catalog):
     for row in inferred.itertuples():
         stem = row.county_zh[:-1] if len(row.county_zh) > 2 else row.county_zh
         assert stem in row.name_zh, (row.id, row.county_zh)
+
+
+def test_no_status_is_stronger_than_its_source(catalog):
+    """A pilot designation is not evidence that retrofit is under way (issue 10): nothing says it is."""
+    sites = catalog.sites
+    assert not (sites.circular_retrofit == "in_progress").any()
+    pilots = sites[sites.circular_retrofit == "pilot"]
+    assert len(pilots) == 9 and pilots.circular_retrofit_source.str.len().gt(0).all()
+
+
+def test_the_chemical_filter_finds_every_chemical_park(catalog):
+    sites = catalog.sites
+    chemical_parks = set(sites.loc[sites.kind == "chemical_park", "id"])
+    assert len(chemical_parks) == 22
+    found = set(sites.loc[matches(sites, SiteFilter(industries=("chemicals",))), "id"])
+    assert chemical_parks <= found
+
+
+def test_a_chemical_park_without_the_chemical_industry_is_refused():
+    row = GOOD_ROW | {"kind": "chemical_park", "industries": "salt_chemicals"}
+    _, errors = validate_site_rows([row])
+    assert errors and "chemicals" in errors[0].message
 
 
 def test_coverage_of_named_places(catalog):

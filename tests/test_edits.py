@@ -98,7 +98,7 @@ def test_gbk_import_end_to_end(data_copy: Path, tmp_path: Path):
     with open(data_copy / "sites" / "audit.csv", encoding="utf-8") as fh:
         audit = list(csv.DictReader(fh))
     assert {(a["site_id"], a["field"], a["old_value"], a["new_value"]) for a in audit} >= {
-        ("pingxiang_etdz", "circular_retrofit", "in_progress", "completed")
+        ("pingxiang_etdz", "circular_retrofit", "pilot", "completed")
     }
     assert run_cli(data_copy, "data", "validate").returncode == 0  # layers were rebuilt to match
 

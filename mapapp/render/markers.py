@@ -29,7 +29,8 @@ from mapapp.render.vectors import cell_text
 from mapapp.screening import uncertain_reasons
 
 RETROFIT_COLOURS = {
-    "completed": "#1a9641", "in_progress": "#66bd63", "planned": "#fdae61", "not_started": "#d7191c", "unknown": "#8c8c8c",
+    "completed": "#1a9641", "in_progress": "#66bd63", "pilot": "#4eb3d3", "planned": "#fdae61", "not_started": "#d7191c",
+    "unknown": "#8c8c8c",
 }
 KIND_SYMBOLS = {
     "park": "●", "development_zone": "■", "recycling_base": "▲", "solid_waste_base": "◆",
