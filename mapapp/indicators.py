@@ -65,6 +65,10 @@ DOCUMENTS = {
     "004_177ae42d4a91b7e7.txt": "江西省有色金属行业碳达峰实施方案（赣工信有色字〔2023〕5号）",
 }
 
+# Plans of the State Council's ministries: their targets are national, shown to Jiangxi's sites as
+# context, never as a site's or a prefecture's own (issue 10).
+NATIONAL_DOCUMENTS = frozenset({"003_ceaaba9e87eb4612.txt"})
+
 
 class IndicatorRecord(BaseModel):
     """One target value: what, for whom (scope), how much, by when, and where it is written."""
@@ -106,6 +110,8 @@ class IndicatorRecord(BaseModel):
             raise ValueError("value is required unless unit is 'qualitative'")
         if self.scope == "industry" and self.scope_key not in vocab.INDUSTRIES:
             raise ValueError(f"scope_key {self.scope_key!r} is not an industry code")
+        if self.document in NATIONAL_DOCUMENTS and self.scope in ("site", "prefecture", "province"):
+            raise ValueError(f"a national plan's target cannot be scoped to a {self.scope}: it applies to all of China")
         return self
 
 
@@ -114,22 +120,33 @@ def validate_indicator_rows(rows: list[dict[str, Any]]) -> tuple[list[IndicatorR
 
 
 def indicators_frame(records: Iterable[IndicatorRecord]) -> pd.DataFrame:
-    return pd.DataFrame([r.model_dump() for r in records])
+    """The targets, each with its `jurisdiction`: "china" for a national plan's, else "jiangxi"."""
+    frame = pd.DataFrame([r.model_dump() for r in records], columns=list(IndicatorRecord.model_fields))
+    frame["jurisdiction"] = frame["document"].map(lambda d: "china" if d in NATIONAL_DOCUMENTS else "jiangxi")
+    return frame
 
 
 def applicable(
     indicators: pd.DataFrame, *, industries: Iterable[str], prefectures: Iterable[str] = (), site_id: str | None = None
 ) -> pd.DataFrame:
-    """The targets that apply specifically to a place: by its industries, its prefecture(s), or its id.
+    """The Jiangxi targets that apply specifically to a place: by its industries, its prefecture(s), or its id.
 
-    Province-wide and national targets apply everywhere; they are not repeated per site.
+    Province-wide targets apply everywhere and are not repeated per site; a national plan's targets
+    (even for an industry) are context, see `national_context`.
     """
     industries, prefectures = set(industries) - {"unknown"}, set(prefectures)
     scope, key = indicators["scope"], indicators["scope_key"]
     mask = ((scope == "industry") & key.isin(industries)) | ((scope == "prefecture") & key.isin(prefectures))
     if site_id is not None:
         mask |= (scope == "site") & (key == site_id)
-    return indicators[mask]
+    return indicators[mask & (indicators["jurisdiction"] == "jiangxi")]
+
+
+def national_context(indicators: pd.DataFrame, *, industries: Iterable[str]) -> pd.DataFrame:
+    """National targets for a place's industries: the national picture it belongs to, not its own targets."""
+    wanted = set(industries) - {"unknown"}
+    national = indicators["jurisdiction"] == "china"
+    return indicators[national & (indicators["scope"] == "industry") & indicators["scope_key"].isin(wanted)]
 
 
 def general(indicators: pd.DataFrame) -> pd.DataFrame:

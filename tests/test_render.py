@@ -10,6 +10,7 @@ import shapely
 from mapapp.catalog import build_catalog
 from mapapp.geo import GEOD
 from mapapp.layers import load_layer, load_specs
+from mapapp.records import split_list
 from mapapp.render.assets import ExternalAssetError, check_links
 from mapapp.render.labels import label_points
 from mapapp.render.sitemap import (
@@ -167,3 +168,26 @@ def test_place_names_come_from_the_local_layers_by_zoom(prefectures, counties):
     assert {"赣江", "信江"} <= {label["name"] for label in rivers}
     page = _html(build_map([], labels=labels))
     assert '"prefecture": 7' in page and '"county": 9' in page
+
+
+def test_national_targets_are_context_never_a_sites_own(catalog):
+    """003 is a national plan: 再生铜产量 400 万吨 is China's figure, not a Jiangxi copper base's."""
+    site = catalog.sites.set_index("id").loc["yingtan_copper_scrap_base"].copy()
+    site["id"] = "yingtan_copper_scrap_base"
+    indicators = catalog.indicators.set_index("id")
+    own = split_list(site.indicator_ids)
+    assert "i003_recycled_copper_2025" not in own and all(indicators.loc[i, "jurisdiction"] == "jiangxi" for i in own)
+    page = site_popup_html(site, catalog.indicators, "zh")
+    own_table, national_table = page.split("class='site-national'")
+    assert "再生铜产量" not in own_table.split("class='site-indicators'")[1]
+    assert "再生铜产量" in national_table and "不是本园区的目标" in page
+
+
+def test_a_national_target_scoped_to_a_site_is_refused():
+    from mapapp.indicators import validate_indicator_rows
+
+    row = {"id": "i003_x", "indicator_zh": "某指标", "indicator_en": "Some target", "scope": "site",
+           "scope_key": "guixi_etdz", "unit": "percent", "target_year": "2025", "value": "5", "direction": "floor",
+           "document": "003_ceaaba9e87eb4612.txt", "clause": "三(一)"}
+    _, errors = validate_indicator_rows([row])
+    assert errors and "national plan" in errors[0].message

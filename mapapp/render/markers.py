@@ -23,7 +23,7 @@ from folium.elements import JSCSSMixin
 from mapapp import vocab
 from mapapp.geo import JIANGXI_LCC
 from mapapp.i18n import t, uncertainty_text
-from mapapp.indicators import format_value
+from mapapp.indicators import format_value, national_context
 from mapapp.records import split_list
 from mapapp.render.vectors import cell_text
 from mapapp.screening import uncertain_reasons
@@ -61,8 +61,7 @@ def _place(name: object, names: dict[str, str], code: object, lang: str) -> str:
     return html.escape(name)
 
 
-def _targets_table(site: pd.Series, indicators: pd.DataFrame, lang: str) -> str:
-    linked = indicators[indicators["id"].isin(split_list(site.get("indicator_ids")))]
+def _targets_table(linked: pd.DataFrame, lang: str, css: str = "site-indicators") -> str:
     head = "".join(f"<th>{t(k, lang)}</th>" for k in ("target_indicator", "target_year", "target_value", "target_source"))
     rows = "".join(
         f"<tr><td>{cell_text(r.indicator_zh if lang == 'zh' else r.indicator_en)}</td>"
@@ -70,7 +69,7 @@ def _targets_table(site: pd.Series, indicators: pd.DataFrame, lang: str) -> str:
         f"<td>{cell_text(format_value(r.value, r.unit, lang))}</td><td>{cell_text(r.document[:3])} {cell_text(r.clause)}</td></tr>"
         for r in linked.itertuples()
     ) or "<tr><td colspan=4>—</td></tr>"
-    return (f"<table class='site-indicators' border=1 style='border-collapse:collapse'>"
+    return (f"<table class='{css}' border=1 style='border-collapse:collapse'>"
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
@@ -104,12 +103,16 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
     if pd.notna(site.get("area_ha")):
         rows.append((t("area", lang), t("hectares", lang, n=site["area_ha"])))
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    own = indicators[indicators["id"].isin(split_list(site.get("indicator_ids")))]
+    national = national_context(indicators, industries=split_list(site["industries"]))
+    national_html = (f"<b>{t('national_context', lang)}</b>{_targets_table(national, lang, 'site-national')}"
+                     if len(national) else "")
     sources = "".join(f"<li>{cell_text(s)}</li>" for s in split_list(site["sources"]))
     return (
         f"<div class='site-popup' data-site-id='{cell_text(site['id'])}' style='font-size:12px;max-height:360px;overflow:auto'>"
         f"<b style='font-size:14px'>{cell_text(name)}</b><br><i>{cell_text(other)}</i>"
         f"<table class='site-attrs'>{table}</table>"
-        f"<b>{t('indicators', lang)}</b>{_targets_table(site, indicators, lang)}"
+        f"<b>{t('indicators', lang)}</b>{_targets_table(own, lang)}{national_html}"
         f"<div style='color:#666'>+ {t('general_indicators', lang)}</div>"
         f"<b>{t('sources', lang)}</b><ul style='padding-left:16px;margin:0'>{sources}</ul></div>"
     )
