@@ -9,6 +9,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mapapp import vocab
+from mapapp.citations import DOCUMENTS
 from mapapp.records import RowError, check_code, split_list, validate_rows
 
 # How units read in a popup or table: (Chinese, English).
@@ -56,15 +57,6 @@ def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
 
 SCOPES = ("national", "province", "prefecture", "industry", "site")
 DIRECTIONS = ("decrease", "increase", "cap", "floor", "reach")
-# The plan documents in ../shared/seeds/ (see its README.md), cited by file name.
-DOCUMENTS = {
-    "000_fcda9d054439e48c.txt": "江西工业绿色发展三年行动计划（2016-2018）",
-    "001_5ab2a8d522d93fe6.txt": "江西省“十四五”节能减排综合工作方案",
-    "002_57473989b16c45a5.txt": "江西省工业领域碳达峰实施方案",
-    "003_ceaaba9e87eb4612.txt": "“十四五”工业绿色发展规划（工信部规〔2021〕178号）",
-    "004_177ae42d4a91b7e7.txt": "江西省有色金属行业碳达峰实施方案（赣工信有色字〔2023〕5号）",
-}
-
 # Plans of the State Council's ministries: their targets are national, shown to Jiangxi's sites as
 # context, never as a site's or a prefecture's own (issue 10).
 NATIONAL_DOCUMENTS = frozenset({"003_ceaaba9e87eb4612.txt"})

@@ -191,3 +191,11 @@ def test_a_national_target_scoped_to_a_site_is_refused():
            "document": "003_ceaaba9e87eb4612.txt", "clause": "三(一)"}
     _, errors = validate_indicator_rows([row])
     assert errors and "national plan" in errors[0].message
+
+
+def test_sources_are_cited_by_title_not_file_name(catalog):
+    site = catalog.sites.set_index("id").loc["fengcheng_circular_economy_park"].copy()
+    site["id"] = "fengcheng_circular_economy_park"
+    for lang, title in (("zh", "《江西工业绿色发展三年行动计划（2016-2018）》"), ("en", "Jiangxi Three-Year Action Plan")):
+        page = site_popup_html(site, catalog.indicators, lang)
+        assert ".txt" not in page and title in page

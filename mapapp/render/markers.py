@@ -21,6 +21,7 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 
 from mapapp import vocab
+from mapapp.citations import cite
 from mapapp.geo import JIANGXI_LCC
 from mapapp.i18n import t, uncertainty_text
 from mapapp.indicators import format_value, national_context
@@ -47,7 +48,7 @@ def _codes(cell: str, vocabulary: dict[str, tuple[str, str]], lang: str) -> str:
 def _status(site: pd.Series, field: str, vocabulary: dict[str, tuple[str, str]], lang: str) -> str:
     """A status with its date and source, or just the label when it is unknown."""
     text = html.escape(vocab.label(vocabulary, site[field], lang))
-    extras = [cell_text(site.get(f"{field}_as_of")), cell_text(site.get(f"{field}_source"))]
+    extras = [cell_text(site.get(f"{field}_as_of")), cell_text(cite(str(site.get(f"{field}_source") or ""), lang))]
     extras = [e for e in extras if e and e != UNKNOWN]
     return text + (f" <span style='color:#666'>({'; '.join(extras)})</span>" if extras else "")
 
@@ -66,7 +67,7 @@ def _targets_table(linked: pd.DataFrame, lang: str, css: str = "site-indicators"
     rows = "".join(
         f"<tr><td>{cell_text(r.indicator_zh if lang == 'zh' else r.indicator_en)}</td>"
         f"<td>{'' if pd.isna(r.target_year) else int(r.target_year)}</td>"
-        f"<td>{cell_text(format_value(r.value, r.unit, lang))}</td><td>{cell_text(r.document[:3])} {cell_text(r.clause)}</td></tr>"
+        f"<td>{cell_text(format_value(r.value, r.unit, lang))}</td><td>{cell_text(cite(f'{r.document} {r.clause}', lang))}</td></tr>"
         for r in linked.itertuples()
     ) or "<tr><td colspan=4>—</td></tr>"
     return (f"<table class='{css}' border=1 style='border-collapse:collapse'>"
@@ -107,7 +108,7 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
     national = national_context(indicators, industries=split_list(site["industries"]))
     national_html = (f"<b>{t('national_context', lang)}</b>{_targets_table(national, lang, 'site-national')}"
                      if len(national) else "")
-    sources = "".join(f"<li>{cell_text(s)}</li>" for s in split_list(site["sources"]))
+    sources = "".join(f"<li>{cell_text(cite(s, lang))}</li>" for s in split_list(site["sources"]))
     return (
         f"<div class='site-popup' data-site-id='{cell_text(site['id'])}' style='font-size:12px;max-height:360px;overflow:auto'>"
         f"<b style='font-size:14px'>{cell_text(name)}</b><br><i>{cell_text(other)}</i>"
