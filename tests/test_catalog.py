@@ -207,3 +207,14 @@ def test_indicator_validation_rejects_unknown_document():
            "document": "999.txt", "clause": "一"}
     records, errors = validate_indicator_rows([row, row | {"id": "y", "document": "001_5ab2a8d522d93fe6.txt"}])
     assert [r.id for r in records] == ["y"] and errors[0].column == "document"
+
+
+def test_the_retrofit_target_is_there_and_the_power_targets_reach_the_plants(catalog):
+    ind = catalog.indicators.set_index("id")
+    target = ind.loc["i001_dev_zone_circular_retrofit_2025"]
+    assert "全部实施循环化改造" in target.indicator_zh and target.clause == "二(二)"
+    plants = catalog.sites[catalog.sites.industries.map(lambda s: "coal_power" in split_list(s))]
+    assert len(plants) == 6
+    for ids in plants.indicator_ids:
+        assert "i000_tbl_power_coal_2016" in split_list(ids)
+    assert not [i for i in ind.index if i.endswith("_16fyp")]
