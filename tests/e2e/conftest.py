@@ -285,8 +285,10 @@ class MapPage:
         return self
 
     def settle(self) -> None:
-        """Wait until the map has reported its opening view and the run that caused is over."""
-        self.map_frame().wait_for_function("() => !!((window.__GLOBAL_DATA__ || {}).previous_data || {}).center")
+        """Wait until the map has reported its opening view at the zoom it shows (opening on a region
+        zooms the map after its first report), is not zooming, and the runs that caused are over."""
+        self.map_frame().wait_for_function(_with_map("()", """const sent = (window.__GLOBAL_DATA__ || {}).previous_data || {};
+            return !!sent.center && !map._animatingZoom && sent.zoom === map.getZoom();"""), polling=100)
         self.page.wait_for_function(_SETTLED_JS, arg=QUIET_MS)
 
     def count_line(self) -> Locator:
