@@ -25,7 +25,8 @@ class ClusterRecord(BaseModel):
     member_counties_zh: str = ""
     member_site_ids: str = ""
     sources: str = Field(min_length=3)
-    notes: str = ""
+    notes: str = ""  # English
+    notes_zh: str = ""  # the same note for the Chinese page
 
     @field_validator("industries")
     @classmethod

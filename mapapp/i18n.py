@@ -148,7 +148,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "location_precision": ("位置精度", "Location precision"),
     "location": ("位置", "Location"),
     "national_context": ("全国行业目标（背景，不是本园区的目标）", "National targets for its industries (context, not its own)"),
-    "county_from_name": ("（县由园区名称推断）", "(county inferred from the zone's name)"),
+    "county_from_name": ("县由园区名称推断", "county inferred from the zone's name"),
+    "within": ("所在园区", "Lies within"),
+    "level_help": ("化工园区的“省级”指省级认定；没有来源明示的级别在弹窗中注明“推断”",
+                   "A chemical park's 'provincial' is its provincial recognition; a level no source states is marked "
+                   "'inferred' in the popup"),
+    "prefecture_targets": ("所在设区市的目标", "Targets of its prefecture-level city"),
+    "green_park_batches": ("只录入了工信部第三批（2019年）绿色园区名单，其他批次待补充；“未知”不等于不是绿色园区",
+                           "only MIIT's 3rd batch (2019) of green parks is recorded; other batches are to be added, "
+                           "so 'unknown' does not mean 'not a green park'"),
     "accuracy_about": ("精度约 {m}", "accurate to about {m}"),
     "range_county": ("仅知所在县（市、区）", "known only to its county"),
     "range_prefecture": ("仅知所在设区市", "known only to its prefecture"),

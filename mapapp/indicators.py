@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from mapapp import vocab
 from mapapp.citations import DOCUMENTS
-from mapapp.records import RowError, check_code, split_list, validate_rows
+from mapapp.records import RowError, check_code, check_codes, split_list, validate_rows
 
 # How units read in a popup or table: (Chinese, English).
 UNITS: dict[str, tuple[str, str]] = {
@@ -56,6 +56,8 @@ def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
 
 
 SCOPES = ("national", "province", "prefecture", "industry", "site")
+# scope_key of a target set for each prefecture-level city alike (e.g. 000's 各设区市建成区).
+EVERY_PREFECTURE = "all"
 DIRECTIONS = ("decrease", "increase", "cap", "floor", "reach")
 # Plans of the State Council's ministries: their targets are national, shown to Jiangxi's sites as
 # context, never as a site's or a prefecture's own (issue 10).
@@ -79,7 +81,8 @@ class IndicatorRecord(BaseModel):
     direction: str
     document: str
     clause: str
-    notes: str = ""
+    notes: str = ""  # English
+    notes_zh: str = ""  # the same note for the Chinese page
 
     @field_validator("scope")
     @classmethod
@@ -100,8 +103,10 @@ class IndicatorRecord(BaseModel):
     def _consistent(self) -> IndicatorRecord:
         if self.value is None and self.unit != "qualitative":
             raise ValueError("value is required unless unit is 'qualitative'")
-        if self.scope == "industry" and self.scope_key not in vocab.INDUSTRIES:
-            raise ValueError(f"scope_key {self.scope_key!r} is not an industry code")
+        if self.scope == "industry":
+            check_codes(self.scope_key, vocab.INDUSTRIES, "industry")
+        if self.scope == "prefecture" and not (self.scope_key == EVERY_PREFECTURE or self.scope_key.endswith("市")):
+            raise ValueError(f"scope_key {self.scope_key!r} is not a prefecture-level city (名称，如 九江市) or 'all'")
         if self.document in NATIONAL_DOCUMENTS and self.scope in ("site", "prefecture", "province"):
             raise ValueError(f"a national plan's target cannot be scoped to a {self.scope}: it applies to all of China")
         return self
@@ -128,7 +133,8 @@ def applicable(
     """
     industries, prefectures = set(industries) - {"unknown"}, set(prefectures)
     scope, key = indicators["scope"], indicators["scope_key"]
-    mask = ((scope == "industry") & key.isin(industries)) | ((scope == "prefecture") & key.isin(prefectures))
+    in_prefecture = key.isin(prefectures) | ((key == EVERY_PREFECTURE) & bool(prefectures))
+    mask = ((scope == "industry") & _names_any(key, industries)) | ((scope == "prefecture") & in_prefecture)
     if site_id is not None:
         mask |= (scope == "site") & (key == site_id)
     return indicators[mask & (indicators["jurisdiction"] == "jiangxi")]
@@ -138,7 +144,12 @@ def national_context(indicators: pd.DataFrame, *, industries: Iterable[str]) -> 
     """National targets for a place's industries: the national picture it belongs to, not its own targets."""
     wanted = set(industries) - {"unknown"}
     national = indicators["jurisdiction"] == "china"
-    return indicators[national & (indicators["scope"] == "industry") & indicators["scope_key"].isin(wanted)]
+    return indicators[national & (indicators["scope"] == "industry") & _names_any(indicators["scope_key"], wanted)]
+
+
+def _names_any(keys: pd.Series, wanted: set[str]) -> pd.Series:
+    """Which `;`-joined scope keys (an industry target may name several industries) name one of `wanted`."""
+    return keys.map(lambda cell: not wanted.isdisjoint(split_list(cell))).astype(bool)
 
 
 def general(indicators: pd.DataFrame) -> pd.DataFrame:

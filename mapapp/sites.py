@@ -26,10 +26,12 @@ class SiteRecord(BaseModel):
     name_en: str = Field(min_length=2)
     kind: str
     level: str = UNKNOWN
+    level_basis: str = ""  # blank: a source states it; see LEVEL_BASES
     gbt37028_code: str = Field(default="", pattern=r"^(36[12]\d{5})?$")  # GB/T 37028-2018, if the site is such a zone
     prefecture_zh: str
     county_zh: str
     county_basis: str = ""  # "zone_name": inferred from the zone's name, no source states it
+    within_id: str = Field(default="", pattern=r"^[a-z0-9_]*$")  # the site (zone) this one lies inside, if a source says so
     town_zh: str = ""
     industries: str = ""
     circular_retrofit: str = UNKNOWN
@@ -40,7 +42,8 @@ class SiteRecord(BaseModel):
     green_park_source: str = ""
     area_ha: float | None = Field(default=None, gt=0)
     sources: str = Field(min_length=3)
-    notes: str = ""
+    notes: str = ""  # English
+    notes_zh: str = ""  # the same note for the Chinese page
 
     @field_validator("kind")
     @classmethod
@@ -58,6 +61,11 @@ class SiteRecord(BaseModel):
     @classmethod
     def _level(cls, v: str) -> str:
         return check_code(v, vocab.LEVELS, "level")
+
+    @field_validator("level_basis")
+    @classmethod
+    def _level_basis(cls, v: str) -> str:
+        return check_code(v, vocab.LEVEL_BASES, "level basis") if v else v
 
     @field_validator("circular_retrofit")
     @classmethod
@@ -90,6 +98,10 @@ class SiteRecord(BaseModel):
             raise ValueError("green_park_source is required when green_park is not 'unknown'")
         if self.kind == "chemical_park" and "chemicals" not in self.industries.split(";"):
             raise ValueError("a chemical park must list the 'chemicals' industry (the 化工 filter must find it)")
+        if self.level == UNKNOWN and self.level_basis:
+            raise ValueError("level_basis must be blank when the level is unknown")
+        if self.within_id == self.id:
+            raise ValueError("within_id names the site itself")
         return self
 
 
@@ -97,8 +109,15 @@ SITE_FIELDS = tuple(SiteRecord.model_fields)
 
 
 def validate_site_rows(rows: list[dict[str, Any]]) -> tuple[list[SiteRecord], list[RowError]]:
-    """Validate every row; return the good records and every problem found (all of them, not the first)."""
-    return validate_rows(SiteRecord, rows)
+    """Validate every row; return the good records and every problem found (all of them, not the first).
+
+    A `within_id` must name another site of the same table."""
+    ids = {str(r.get("id") or "").strip() for r in rows}
+
+    def holder_exists(record: SiteRecord) -> RowError | None:
+        return None if record.within_id in ids | {""} else RowError(0, "within_id", record.within_id, "no such site")
+
+    return validate_rows(SiteRecord, rows, check=holder_exists)
 
 
 # county_zh values that are not a county: the site is placed at prefecture precision.

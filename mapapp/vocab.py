@@ -25,6 +25,8 @@ INDUSTRIES: dict[str, tuple[str, str]] = {
     "cement": ("水泥", "Cement"),
     "ceramics": ("陶瓷", "Ceramics"),
     "glass": ("玻璃", "Glass"),
+    "flat_glass": ("平板玻璃", "Flat glass"),
+    "synthetic_ammonia": ("合成氨", "Synthetic ammonia"),
     "lithium": ("锂电", "Lithium"),
     "photovoltaic": ("光伏", "Photovoltaics"),
     "LED": ("LED", "LED"),
@@ -65,6 +67,12 @@ LEVELS: dict[str, tuple[str, str]] = {
     "provincial": ("省级", "Provincial"),
     "other": ("其他", "Other"),
     "unknown": ("未知", "Unknown"),
+}
+
+# Why a site carries its level when no source states it in those words (blank: a source does).
+LEVEL_BASES: dict[str, tuple[str, str]] = {
+    "inferred": ("推断，无来源明示", "inferred, no source states it"),
+    "chemical_park_recognition": ("指省级认定的化工园区，不是园区本身的级别", "the provincial recognition as a chemical park, not the park's own level"),
 }
 
 RETROFIT_STATUSES: dict[str, tuple[str, str]] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+import pandas as pd
 import pytest
 
 from mapapp import vocab
@@ -33,10 +34,10 @@ def test_committed_sources_are_valid_and_layers_current(catalog):
 
 def test_schema_is_pinned():
     assert SITE_FIELDS == (
-        "id", "name_zh", "name_en", "kind", "level", "gbt37028_code", "prefecture_zh", "county_zh", "county_basis",
-        "town_zh", "industries",
+        "id", "name_zh", "name_en", "kind", "level", "level_basis", "gbt37028_code", "prefecture_zh", "county_zh",
+        "county_basis", "within_id", "town_zh", "industries",
         "circular_retrofit", "circular_retrofit_as_of", "circular_retrofit_source", "green_park",
-        "green_park_as_of", "green_park_source", "area_ha", "sources", "notes",
+        "green_park_as_of", "green_park_source", "area_ha", "sources", "notes", "notes_zh",
     )
     assert set(vocab.RETROFIT_STATUSES) == {"completed", "in_progress", "pilot", "planned", "not_started", "unknown"}
     assert {"copper", "tungsten", "rare_earth", "photovoltaic", "lithium", "LED", "aviation"} <= set(vocab.INDUSTRIES)
@@ -218,3 +219,69 @@ def test_the_retrofit_target_is_there_and_the_power_targets_reach_the_plants(cat
     for ids in plants.indicator_ids:
         assert "i000_tbl_power_coal_2016" in split_list(ids)
     assert not [i for i in ind.index if i.endswith("_16fyp")]
+
+
+def test_leping_zone_and_its_chemical_park_are_two_rows(catalog):
+    """The 2024 expansion's 1779.06 ha is the zone's; the recognised chemical park inside it has no known area."""
+    sites = catalog.sites.set_index("id")
+    zone, chem = sites.loc["leping_industrial_park"], sites.loc["leping_chemical_park"]
+    assert zone.kind == "park" and zone.area_ha == 1779.06 and zone.gbt37028_code == "36299011"
+    assert chem.kind == "chemical_park" and pd.isna(chem.area_ha) and chem.within_id == "leping_industrial_park"
+    assert "chemicals" in split_list(chem.industries) and zone.industries == "unknown"
+
+
+def test_levels_no_source_states_are_marked(catalog):
+    sites = catalog.sites.set_index("id")
+    assert sites.loc["shanggao_htz", "level_basis"] == sites.loc["xinfeng_htz", "level_basis"] == "inferred"
+    # A chemical park's "provincial" is its recognition by the province, unless the standard gives the zone's level.
+    chem = sites[(sites.kind == "chemical_park") & (sites.gbt37028_code == "")]
+    assert set(chem.level_basis) == {"chemical_park_recognition"}
+    assert sites.loc["hukou_htz", "level_basis"] == ""  # GB/T 37028: a provincial high-tech park
+
+
+def test_chemical_zones_name_the_zone_that_holds_them(catalog):
+    sites = catalog.sites.set_index("id")
+    held = sites[sites.within_id != ""]
+    assert len(held) >= 14 and held.within_id.isin(sites.index).all()
+    assert sites.loc["jiujiang_petrochemical_industrial_park", "within_id"] == "jiujiang_etdz"
+
+
+def test_a_holder_that_is_not_a_site_is_refused():
+    _, errors = validate_site_rows([GOOD_ROW, GOOD_ROW | {"id": "inner", "within_id": "no_such_zone"}])
+    assert [(e.row, e.column, e.message) for e in errors] == [(2, "within_id", "no such site")]
+    _, errors = validate_site_rows([GOOD_ROW | {"within_id": "test_park"}])
+    assert errors and "itself" in errors[0].message
+
+
+def test_the_plants_due_to_close_their_125mw_units_say_so(catalog):
+    sites = catalog.sites.set_index("id")
+    for sid in ("pingxiang_power_plant", "jingdezhen_power_plant"):
+        assert "125 MW-class units" in sites.loc[sid, "notes"] and "125MW级别机组" in sites.loc[sid, "notes_zh"]
+
+
+def test_every_note_is_written_for_both_pages(catalog):
+    for frame in (catalog.sites, catalog.clusters):
+        written = frame[frame.notes.str.len() > 0]
+        assert (written.notes_zh.str.len() > 0).all(), list(written.loc[written.notes_zh == "", "id"])
+        assert not written.notes_zh.str.contains("facts.md|_[0-9a-f]{16}\\.txt").any()
+
+
+def test_targets_reach_the_places_their_clause_names(catalog):
+    """000 三(二): 各设区市建成区 (each prefecture's target); 001 二(一): 钢铁、水泥、平板玻璃、合成氨."""
+    ind = catalog.indicators.set_index("id")
+    assert (ind.loc["i000_coal_boiler_threshold_2018", "scope"], ind.loc["i000_coal_boiler_threshold_2018", "scope_key"]) == (
+        "prefecture", "all")
+    sites = catalog.sites.set_index("id")
+    assert "i000_coal_boiler_threshold_2018" in split_list(sites.loc["jiujiang_etdz", "indicator_ids"])
+    steel = sites[sites.industries.map(lambda s: "steel" in split_list(s))]
+    assert len(steel) and all("i001_benchmark_share_2025" in split_list(ids) for ids in steel.indicator_ids)
+    copper = sites.loc["yingtan_copper_scrap_base"]
+    assert "i001_benchmark_share_2025" not in split_list(copper.indicator_ids)
+
+
+def test_a_prefecture_target_must_name_a_prefecture():
+    row = {"id": "x", "indicator_zh": "x", "indicator_en": "x", "scope": "prefecture", "scope_key": "jiangxi",
+           "unit": "percent", "target_year": "2025", "value": "5", "direction": "reach",
+           "document": "001_5ab2a8d522d93fe6.txt", "clause": "一"}
+    records, errors = validate_indicator_rows([row, row | {"id": "y", "scope_key": "九江市"}])
+    assert [r.id for r in records] == ["y"] and "prefecture" in errors[0].message

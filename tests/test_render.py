@@ -13,6 +13,7 @@ from mapapp.layers import load_layer, load_specs
 from mapapp.records import split_list
 from mapapp.render.assets import ExternalAssetError, check_links
 from mapapp.render.labels import label_points
+from mapapp.render.markers import site_popups
 from mapapp.render.sitemap import (
     MapLayer,
     build_map,
@@ -199,3 +200,23 @@ def test_sources_are_cited_by_title_not_file_name(catalog):
     for lang, title in (("zh", "《江西工业绿色发展三年行动计划（2016-2018）》"), ("en", "Jiangxi Three-Year Action Plan")):
         page = site_popup_html(site, catalog.indicators, lang)
         assert ".txt" not in page and title in page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_popups_cite_documents_never_our_files(catalog, lang):
+    """Reported facts are cited as the document they report; no popup names facts.md or a seed file."""
+    popups = site_popups(catalog.sites, catalog.indicators, lang)
+    assert len(popups) == len(catalog.sites)
+    for page in popups.values():
+        assert "facts.md" not in page and ".txt" not in page
+    chem = popups["anyi_chemical_zone"]
+    assert ("江西省第一批认定化工园区名单" if lang == "zh" else "first list of recognised chemical parks") in chem
+    assert ("江西安义工业园区" if lang == "zh" else "Anyi") in chem  # the zone that holds it, by name
+
+
+def test_a_popup_says_how_far_its_statuses_and_level_go(catalog):
+    page = site_popups(catalog.sites, catalog.indicators, "zh")["leping_chemical_park"]
+    assert "指省级认定的化工园区" in page and "工信部第三批" in page and "“未知”不等于不是绿色园区" in page
+    assert "乐平工业园区" in page.split("所在园区")[1][:200]
+    prefecture_part = site_popups(catalog.sites, catalog.indicators, "zh")["jiujiang_etdz"].split("class='site-prefecture'")
+    assert len(prefecture_part) == 2 and "燃煤锅炉" in prefecture_part[1].split("</table>")[0]

@@ -23,7 +23,7 @@ from folium.elements import JSCSSMixin
 from mapapp import vocab
 from mapapp.citations import cite
 from mapapp.geo import JIANGXI_LCC
-from mapapp.i18n import t, uncertainty_text
+from mapapp.i18n import field_label, t, uncertainty_text
 from mapapp.indicators import format_value, national_context
 from mapapp.records import split_list
 from mapapp.render.vectors import cell_text
@@ -53,6 +53,11 @@ def _status(site: pd.Series, field: str, vocabulary: dict[str, tuple[str, str]],
     return text + (f" <span style='color:#666'>({'; '.join(extras)})</span>" if extras else "")
 
 
+def _aside(text: str) -> str:
+    """A grey remark after a value ('' when there is none)."""
+    return f" <span style='color:#666'>（{html.escape(text)}）</span>" if text else ""
+
+
 def _place(name: object, names: dict[str, str], code: object, lang: str) -> str:
     """A prefecture or county in the page's language; 'unknown' said as such."""
     if isinstance(code, str) and code in names:
@@ -79,7 +84,7 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
     """The popup: what the site is, how sure its location is, its statuses, targets and sources.
 
     `units` maps "prefectures"/"counties" to {adcode: name in `lang`} (names fall back to the source's
-    text) and "waters" to {Chinese water name: name in `lang`}.
+    text), "waters" to {Chinese water name: name in `lang`} and "site_names" to {site id: name in `lang`}.
     """
     units = units or {}
     name = site["name_zh"] if lang == "zh" else site["name_en"]
@@ -87,24 +92,35 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
     place = (f"{_place(site.get('prefecture_zh'), units.get('prefectures', {}), site.get('prefecture_adcode'), lang)} / "
              f"{_place(site.get('county_zh'), units.get('counties', {}), site.get('county_adcode'), lang)}")
     if site.get("county_basis") == "zone_name":
-        place += f" <span style='color:#666'>{t('county_from_name', lang)}</span>"
+        place += _aside(t("county_from_name", lang))
     rows = [
         (t("kind", lang), html.escape(vocab.label(vocab.SITE_KINDS, site["kind"], lang))
          + (f" <span style='color:#666'>GB/T 37028: {cell_text(site['gbt37028_code'])}</span>"
             if cell_text(site.get("gbt37028_code")) else "")),
-        (t("level", lang), html.escape(vocab.label(vocab.LEVELS, site["level"], lang))),
+        (t("level", lang), html.escape(vocab.label(vocab.LEVELS, site["level"], lang)) + _aside(
+            vocab.label(vocab.LEVEL_BASES, site["level_basis"], lang) if cell_text(site.get("level_basis")) else "")),
         (t("prefecture", lang) + " / " + t("county", lang), place),
         (t("industry", lang), html.escape(_codes(site["industries"], vocab.INDUSTRIES, lang))),
         (t("retrofit", lang), _status(site, "circular_retrofit", vocab.RETROFIT_STATUSES, lang)),
-        (t("green_park", lang), _status(site, "green_park", vocab.GREEN_PARK_STATUSES, lang)),
+        (t("green_park", lang), _status(site, "green_park", vocab.GREEN_PARK_STATUSES, lang)
+         + _aside(t("green_park_batches", lang))),
         (t("location", lang), _location(site, lang)),
     ]
+    holder = cell_text(site.get("within_id"))
+    if holder:
+        rows.insert(3, (t("within", lang), html.escape((units.get("site_names") or {}).get(holder, holder))))
     if "verdict" in site and pd.notna(site.get("distance_m")):
         rows += _restriction_rows(site, units, lang, threshold_m)
     if pd.notna(site.get("area_ha")):
         rows.append((t("area", lang), t("hectares", lang, n=site["area_ha"])))
+    note = cell_text(site.get("notes_zh" if lang == "zh" else "notes"))
+    if note:
+        rows.append((field_label("notes", lang), note))
     table = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    own = indicators[indicators["id"].isin(split_list(site.get("indicator_ids")))]
+    linked = indicators[indicators["id"].isin(split_list(site.get("indicator_ids")))]
+    own, of_prefecture = linked[linked["scope"] != "prefecture"], linked[linked["scope"] == "prefecture"]
+    prefecture_html = (f"<b>{t('prefecture_targets', lang)}</b>{_targets_table(of_prefecture, lang, 'site-prefecture')}"
+                       if len(of_prefecture) else "")
     national = national_context(indicators, industries=split_list(site["industries"]))
     national_html = (f"<b>{t('national_context', lang)}</b>{_targets_table(national, lang, 'site-national')}"
                      if len(national) else "")
@@ -113,7 +129,7 @@ def site_popup_html(site: pd.Series, indicators: pd.DataFrame, lang: str,
         f"<div class='site-popup' data-site-id='{cell_text(site['id'])}' style='font-size:12px;max-height:360px;overflow:auto'>"
         f"<b style='font-size:14px'>{cell_text(name)}</b><br><i>{cell_text(other)}</i>"
         f"<table class='site-attrs'>{table}</table>"
-        f"<b>{t('indicators', lang)}</b>{_targets_table(own, lang)}{national_html}"
+        f"<b>{t('indicators', lang)}</b>{_targets_table(own, lang)}{prefecture_html}{national_html}"
         f"<div style='color:#666'>+ {t('general_indicators', lang)}</div>"
         f"<b>{t('sources', lang)}</b><ul style='padding-left:16px;margin:0'>{sources}</ul></div>"
     )
@@ -163,6 +179,8 @@ def site_popups(sites: gpd.GeoDataFrame, indicators: pd.DataFrame, lang: str,
                 units: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Popup HTML per site id (built once per language and rule, not on every filter change)."""
     threshold = sites.attrs.get("threshold_m")  # set by filters.screen_sites: says why a verdict is uncertain
+    names = dict(zip(sites["id"], sites["name_en" if lang == "en" else "name_zh"]))
+    units = (units or {}) | {"site_names": names}  # a site's holder is named, not given by its id
     return {site["id"]: site_popup_html(site, indicators, lang, units, threshold) for _, site in sites.iterrows()}
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from folium.utilities import JsCode
 
 from mapapp import vocab
+from mapapp.citations import cite
 from mapapp.i18n import field_label
 from mapapp.layers import LayerSpec
 from mapapp.records import split_list
@@ -45,14 +46,22 @@ def _value(field: str, value: object, lang: str) -> str:
         return html.escape("、".join(vocab.label(CODED_FIELDS[field], c, lang) for c in split_list(value)))
     if field.endswith("_ids"):
         return html.escape(", ".join(split_list(value)))
+    if field == "sources":
+        return "<br>".join(cell_text(cite(source, lang)) for source in split_list(value))
     text = cell_text(value)
-    return text.replace(";", "<br>") if field in ("sources", "notes") else text
+    return text.replace(";", "<br>") if field == "notes" else text
+
+
+def _in_language(field: str, lang: str) -> str:
+    """The column that holds `field` in the page's language (notes are written twice)."""
+    return "notes_zh" if field == "notes" and lang == "zh" else field
 
 
 def feature_popup(spec: LayerSpec, row: pd.Series, lang: str) -> str:
+    shown = [(f, _in_language(f, lang)) for f in spec.popup_fields if f not in ("name_zh", "name_en")]
     rows = "".join(
-        f"<tr><th>{html.escape(field_label(f, lang))}</th><td>{_value(f, row[f], lang)}</td></tr>"
-        for f in spec.popup_fields if f in row and f not in ("name_zh", "name_en") and cell_text(row[f])
+        f"<tr><th>{html.escape(field_label(f, lang))}</th><td>{_value(f, row[c], lang)}</td></tr>"
+        for f, c in shown if c in row and cell_text(row[c])
     )
     return (f"<div class='layer-popup' style='font-size:12px;max-height:320px;overflow:auto'>"
             f"<b>{html.escape(_name(row, lang))}</b><table>{rows}</table></div>")

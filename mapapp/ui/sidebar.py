@@ -64,12 +64,14 @@ def place_ui(f: SiteFilter, lang: str) -> tuple[str, str]:
 def filter_ui(f: SiteFilter, lang: str) -> SiteFilter:
     st.sidebar.subheader(t("filters", lang))
     pick = {}
+    # How far a status goes, said where the user filters on it (the green-park list is one MIIT batch).
+    helps = {"green_park": t("green_park_batches", lang), "level": t("level_help", lang)}
     for name, label, vocabulary in (("industries", "industry", vocab.INDUSTRIES),
                                     ("retrofit", "retrofit", vocab.RETROFIT_STATUSES),
                                     ("green_park", "green_park", vocab.GREEN_PARK_STATUSES),
                                     ("kinds", "kind", vocab.SITE_KINDS), ("levels", "level", vocab.LEVELS)):
         pick[name] = tuple(st.sidebar.multiselect(t(label, lang), default=list(getattr(f, name)), key=wkey(label, lang),
-                                                  **_options(vocabulary, lang)))
+                                                  help=helps.get(label), **_options(vocabulary, lang)))
     prefecture, county = place_ui(f, lang)
     st.sidebar.subheader(t("restriction", lang))
     restriction = st.sidebar.selectbox(t("restriction", lang), RESTRICTION_CHOICES, index=RESTRICTION_CHOICES.index(f.restriction),
