@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from mapapp.catalog import build_catalog
+from mapapp.catalog.catalog import build_catalog
 from mapapp.filters import screen_sites
 from mapapp.screening import load_waters, screen
 

@@ -344,7 +344,7 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
     return _of_dimension(geom, 2)
 
 
-# Columns naming the administrative unit a site is known to lie in (see mapapp.sites.place_sites).
+# Columns naming the administrative unit a site is known to lie in (see mapapp.catalog.sites.place_sites).
 _ADCODE_COLUMNS = {"prefecture": "prefecture_adcode", "county": "county_adcode"}
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, fields
 import geopandas as gpd
 import numpy as np
 
-from mapapp.records import split_list
+from mapapp.catalog.records import split_list
 from mapapp.screening import load_waters, screen
 
 # "Within the restriction" choices; a county-level point near water is "uncertain", not "within".

@@ -17,10 +17,10 @@ import shapely
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.catalog.records import RowError, is_date, validate_rows
 from mapapp.datum import DATUMS
 from mapapp.geo import GEOD
 from mapapp.messages import Msg, msg
-from mapapp.records import RowError, is_date, validate_rows
 from mapapp.storage import read_geojson
 
 LOCATION_KINDS = ("boundary", "point", "range", "none")

@@ -13,6 +13,7 @@ import geopandas as gpd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from mapapp.cells import neutralise_table
 from mapapp.storage import atomic_write, geojson_dict
 
 
@@ -39,7 +40,7 @@ class CsvSink:
             table = table.cast(self._schema)
         buffer = io.BytesIO()
         options = pacsv.WriteOptions(include_header=first, quoting_style="needed")
-        pacsv.write_csv(table, buffer, write_options=options)
+        pacsv.write_csv(neutralise_table(table), buffer, write_options=options)
         self._fh.write(buffer.getbuffer())
 
     def __exit__(self, *exc: object) -> None:

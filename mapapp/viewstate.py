@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from mapapp import vocab
+from mapapp.catalog import vocab
 from mapapp.filters import RESTRICTION_CHOICES, SiteFilter
 from mapapp.screening import SCOPES
 

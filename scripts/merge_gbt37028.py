@@ -24,10 +24,10 @@ import sys
 
 from build_admin import pinyin_word  # scripts/ is on the path when a script runs
 
-from mapapp.edits import csv_text
+from mapapp.catalog.edits import csv_text
+from mapapp.catalog.sites import SITE_FIELDS
 from mapapp.layers import load_layer
 from mapapp.paths import DATA_DIR
-from mapapp.sites import SITE_FIELDS
 from mapapp.storage import atomic_write_all, read_csv_records
 
 ZONES_CSV = DATA_DIR / "sources" / "gbt37028_jiangxi.csv"

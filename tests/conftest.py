@@ -1,12 +1,17 @@
-"""Shared fixtures: the committed layers, loaded once per test session; a copy of the data folder."""
+"""Shared fixtures: the committed layers, loaded once per test session; a copy of the data folder;
+the register on SQLite and on a PostgreSQL + PostGIS server this test session starts itself."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import itertools
+
 import geopandas as gpd
 import pytest
+import sqlalchemy as sa
+from postgres import available, postgres_server
 
 from mapapp.layers import load_layer
 from mapapp.paths import DATA_DIR
@@ -33,3 +38,30 @@ def prefectures() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="session")
 def counties() -> gpd.GeoDataFrame:
     return load_layer("counties")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A private PostgreSQL + PostGIS server for the session (Debian's postgresql-15-postgis-3,
+    installed by scripts/test.sh)."""
+    if not available():
+        pytest.skip("postgresql-15-postgis-3 is not installed (scripts/test.sh installs it)")
+    with postgres_server() as url:
+        yield url
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_url(request, tmp_path: Path) -> str:
+    """An empty register database of each kind: a SQLite file, or a new database on the session's server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'register.sqlite'}"
+    server = request.getfixturevalue("postgres_url")
+    name = f"register_{next(_databases)}"
+    admin = sa.create_engine(server.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return server.rsplit("/", 1)[0] + f"/{name}"

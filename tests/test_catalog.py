@@ -7,14 +7,14 @@ import csv
 import pandas as pd
 import pytest
 
-from mapapp import vocab
-from mapapp.catalog import build_catalog, stale_layers
+from mapapp.catalog import vocab
+from mapapp.catalog.catalog import build_catalog, stale_layers
+from mapapp.catalog.indicators import applicable, validate_indicator_rows
+from mapapp.catalog.records import split_list
+from mapapp.catalog.sites import SITE_FIELDS, Gazetteer, SiteRecord, validate_site_rows
 from mapapp.filters import SiteFilter, matches
-from mapapp.indicators import applicable, validate_indicator_rows
 from mapapp.locations import RANGE_ACCURACY_M
 from mapapp.paths import DATA_DIR
-from mapapp.records import split_list
-from mapapp.sites import SITE_FIELDS, Gazetteer, SiteRecord, validate_site_rows
 
 GOOD_ROW = {
     "id": "test_park", "name_zh": "测试园区", "name_en": "Test park", "kind": "park", "level": "provincial",

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from mapapp_cli import run_cli
 
-from mapapp.edits import plan_import
+from mapapp.catalog.edits import plan_import
+from mapapp.catalog.sites import Gazetteer
 from mapapp.layers import load_layer
 from mapapp.paths import DATA_DIR
-from mapapp.sites import Gazetteer
 from mapapp.storage import atomic_write, read_csv_records
 
 CURRENT = read_csv_records(DATA_DIR / "sources" / "sites.csv")

@@ -7,10 +7,10 @@ import json
 import pytest
 import shapely
 
-from mapapp.catalog import build_catalog
+from mapapp.catalog.catalog import build_catalog
+from mapapp.catalog.records import split_list
 from mapapp.geo import GEOD
 from mapapp.layers import load_layer, load_specs
-from mapapp.records import split_list
 from mapapp.render.assets import ExternalAssetError, check_links
 from mapapp.render.labels import label_points
 from mapapp.render.markers import site_popups
@@ -185,7 +185,7 @@ def test_national_targets_are_context_never_a_sites_own(catalog):
 
 
 def test_a_national_target_scoped_to_a_site_is_refused():
-    from mapapp.indicators import validate_indicator_rows
+    from mapapp.catalog.indicators import validate_indicator_rows
 
     row = {"id": "i003_x", "indicator_zh": "某指标", "indicator_en": "Some target", "scope": "site",
            "scope_key": "guixi_etdz", "unit": "percent", "target_year": "2025", "value": "5", "direction": "floor",

@@ -1,4 +1,5 @@
-"""`mapapp data validate|import|build`: check the data files, edit sites from a table, rebuild layers."""
+"""`mapapp data validate|import|export|locate|build`: check the data files, edit the register from a table,
+publish the register, attach locations, rebuild layers."""
 
 from __future__ import annotations
 
@@ -9,28 +10,32 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mapapp._errors import DataFileError
-from mapapp.catalog import (
+from mapapp.catalog.catalog import (
     CLUSTERS_DISPLAY,
     CLUSTERS_GEOJSON,
     LOCATIONS_GEOJSON,
-    SITES_CSV,
     SITES_GEOJSON,
     SOURCES,
     build_catalog,
     stale_layers,
     write_layers,
 )
+from mapapp.catalog.edits import AUDIT_FIELDS, csv_text
+from mapapp.catalog.records import is_date
+from mapapp.catalog.sites import site_units
+from mapapp.commands.signin import add_user_argument, sign_in
 from mapapp.datum import DATUMS
-from mapapp.edits import AUDIT_FIELDS, ImportPlan, apply_import, csv_text, plan_import
 from mapapp.feature_files import read_features
 from mapapp.layers import load_layer, load_specs
 from mapapp.locate import LocateOptions, LocatePlan, plan_locate, updated_locations
 from mapapp.locations import read_locations
 from mapapp.messages import msg
 from mapapp.paths import DATA_DIR
-from mapapp.records import is_date
-from mapapp.sites import Gazetteer, site_units
-from mapapp.storage import atomic_write_all, check_writable, geojson_dict, read_csv_records
+from mapapp.register.changes import editors_publish_setting, publishes_directly
+from mapapp.register.imports import import_table
+from mapapp.register.publish import publish
+from mapapp.register.store import open_register
+from mapapp.storage import atomic_write_all, check_writable, geojson_dict
 from mapapp.tables import read_table
 
 AUDIT_CSV = "sites/audit.csv"
@@ -43,16 +48,23 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     validate.set_defaults(func=_validate)
     imp = sub.add_parser(
         "import",
-        help="update sites from a CSV (UTF-8 or GBK) or Excel table keyed by 'id'",
-        description="Blank cells leave values unchanged. Bad rows are reported and skipped; good rows are "
-        "applied, recorded in data/sites/audit.csv and the site layers are rebuilt. Files are replaced "
-        "atomically.",
+        help="update sites in the register from a CSV (UTF-8 or GBK) or Excel table keyed by 'id'",
+        description="Blank cells leave values unchanged. Bad rows (and rows outside your prefectures) are reported "
+        "and skipped; the good rows go into the register in one transaction, each with its history row: "
+        "proposals for review when you are an editor, applied when you are a reviewer.",
     )
     imp.add_argument("file", type=Path)
     imp.add_argument("--source", default="", help="where the new values come from (document, clause or URL), "
                      "used for rows without a 'source' column")
     imp.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    add_user_argument(imp)
     imp.set_defaults(func=_import)
+    export = sub.add_parser(
+        "export", help="write the approved register as data/sources-style files, the layers and the history",
+        description="Writes sites.csv and locations.geojson (the schema of data/sources/), sites.geojson and "
+        "clusters.geojson (the built layers) and history.csv (every change, pending proposals included) into DIR.")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR")
+    export.set_defaults(func=_export)
     locate = sub.add_parser(
         "locate",
         help="attach surveyed boundaries or points to sites (by id or exact name)",
@@ -119,35 +131,24 @@ def _import(args: argparse.Namespace) -> int:
     updates = read_table(args.file, required=("id",))
     for warning in updates.attrs.get("warnings", []):
         print(f"{args.file.name}: warning: {warning}", file=sys.stderr)
-    sites_csv = DATA_DIR / SOURCES / SITES_CSV
-    gazetteer = Gazetteer(load_layer("prefectures"), load_layer("counties"))
-    plan = plan_import(read_csv_records(sites_csv), updates, default_source=args.source, check_place=gazetteer.place)
-    _report(args.file.name, plan.errors)
-    for change in plan.changes:
-        print(f"row {change.row}: {change.site_id}.{change.field}: {change.old_value!r} -> {change.new_value!r}")
-    if plan.changes and not args.dry_run:
-        _write_import(plan, sites_csv, import_file=args.file.name)  # a failure says "nothing was changed"
-    print(plan.summary() + (" (dry run: nothing written)" if args.dry_run else ""), file=sys.stderr)
+    engine, user = sign_in(args)
+    proposes = not publishes_directly(user, editors_publish_setting())
+    result = import_table(engine, user, updates, default_source=args.source, editors_publish=editors_publish_setting(),
+                          dry_run=args.dry_run)
+    _report(args.file.name, result.errors)
+    for change in result.outcome.changes:
+        for name in change.changed_fields():
+            old, new = (change.old or {"record": {}})["record"].get(name), change.new["record"].get(name)
+            print(f"change #{change.id} ({change.state}): {change.site_id}.{name}: {old!r} -> {new!r}")
+    print(result.summary(proposes) + (" (dry run: nothing written)" if args.dry_run else ""), file=sys.stderr)
     return 0
 
 
-def _write_import(plan: ImportPlan, sites_csv: Path, *, import_file: str) -> None:
-    """Write the sites table and audit log (both or neither), then rebuild the layers from them."""
-    layers = [DATA_DIR / rel for rel in (SITES_GEOJSON, CLUSTERS_GEOJSON, CLUSTERS_DISPLAY)]
-    audit_csv = DATA_DIR / AUDIT_CSV
-    try:
-        check_writable([sites_csv, audit_csv, *layers])  # before anything is written
-        apply_import(plan, sites_csv=sites_csv, audit_csv=audit_csv, import_file=import_file)
-    except OSError as exc:
-        raise DataFileError(msg("无法写入 {file}（{reason}）：没有做任何更改", "cannot write {file} ({reason}); nothing was changed",
-                                file=_data_name(exc.filename), reason=exc.strerror)) from exc
-    try:
-        write_layers(build_catalog())
-    except OSError as exc:  # the tables are saved; the layers are derived from them and can be rebuilt
-        raise DataFileError(msg(
-            "园区/基地表和审计记录已保存，但图层 {file} 未能重建（{reason}）：请运行 mapapp data build",
-            "the sites table and audit log were saved, but the layer {file} could not be rebuilt ({reason}); "
-            "run `mapapp data build`", file=_data_name(exc.filename), reason=exc.strerror)) from exc
+def _export(args: argparse.Namespace) -> int:
+    written = publish(open_register(), args.out)
+    for path in written:
+        print(path)
+    return 0
 
 
 def _locate(args: argparse.Namespace) -> int:

@@ -20,12 +20,12 @@ from branca.element import MacroElement, Template
 from folium import plugins
 from folium.elements import JSCSSMixin
 
-from mapapp import vocab
+from mapapp.catalog import vocab
+from mapapp.catalog.indicators import format_value, national_context
+from mapapp.catalog.records import split_list
 from mapapp.citations import cite
 from mapapp.geo import JIANGXI_LCC
 from mapapp.i18n import field_label, t, uncertainty_text
-from mapapp.indicators import format_value, national_context
-from mapapp.records import split_list
 from mapapp.render.vectors import cell_text
 from mapapp.screening import uncertain_reasons
 

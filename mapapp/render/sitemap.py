@@ -14,7 +14,7 @@ import folium
 import geopandas as gpd
 from folium import plugins
 
-from mapapp import vocab
+from mapapp.catalog import vocab
 from mapapp.datum import geometry_from_wgs84
 from mapapp.i18n import t
 from mapapp.layers import LayerSpec

@@ -15,11 +15,11 @@ import geopandas as gpd
 import pandas as pd
 from folium.utilities import JsCode
 
-from mapapp import vocab
+from mapapp.catalog import vocab
+from mapapp.catalog.records import split_list
 from mapapp.citations import cite
 from mapapp.i18n import field_label
 from mapapp.layers import LayerSpec
-from mapapp.records import split_list
 from mapapp.storage import geojson_dict
 
 # Fields whose cells are codes of a vocabulary: shown as labels, not as codes.

@@ -11,6 +11,7 @@ import streamlit as st
 
 from mapapp._errors import MapAppError
 from mapapp.batch import ScreenReport, readable, screen_file
+from mapapp.cells import neutralise_frame
 from mapapp.coordinates import find_coordinate_columns
 from mapapp.datum import DATUMS
 from mapapp.i18n import t
@@ -185,7 +186,7 @@ def _show_result(lang: str, run_key: str) -> None:
     if len(frame) > MAP_MAX_POINTS:
         st.caption(t("map_points_capped", lang, n=MAP_MAX_POINTS))
     readable_table(table)
-    payload = "\ufeff" + table.to_csv(index=False)
+    payload = "\ufeff" + neutralise_frame(table).to_csv(index=False)
     st.download_button(t("download_result", lang), payload.encode("utf-8"), file_name=f"{Path(report.input_name).stem}_核查结果.csv"
                        if lang == "zh" else f"{Path(report.input_name).stem}_screened.csv", mime="text/csv",
                        key=wkey("download_check", lang))

@@ -8,11 +8,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from mapapp.catalog import INDICATORS_CSV, SOURCES
+from mapapp.catalog.catalog import INDICATORS_CSV, SOURCES
+from mapapp.catalog.indicators import indicators_frame, validate_indicator_rows
 from mapapp.datum import from_wgs84
 from mapapp.filters import screen_sites
 from mapapp.i18n import t
-from mapapp.indicators import indicators_frame, validate_indicator_rows
 from mapapp.layers import LayerSpec, load_layer, load_specs
 from mapapp.paths import DATA_DIR
 from mapapp.pointcheck import PointCheck, check

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from mapapp import vocab
+from mapapp.catalog import vocab
 from mapapp.filters import RESTRICTION_CHOICES, SiteFilter
 from mapapp.i18n import t
 from mapapp.screening import SCOPES

@@ -6,9 +6,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from mapapp import vocab
+from mapapp.catalog import vocab
+from mapapp.catalog.records import split_list
 from mapapp.i18n import t
-from mapapp.records import split_list
 from mapapp.ui import data
 
 UNKNOWN = "unknown"

@@ -20,15 +20,15 @@ import pytest
 import shapely
 from playwright.sync_api import expect
 
-from mapapp.catalog import INDICATORS_CSV, SOURCES
+from mapapp.catalog.catalog import INDICATORS_CSV, SOURCES
+from mapapp.catalog.indicators import indicators_frame, validate_indicator_rows
+from mapapp.catalog.records import split_list
 from mapapp.export import export_collection, region_from_geometry, resolve_region
 from mapapp.filters import SiteFilter, matches, screen_sites
 from mapapp.i18n import t
-from mapapp.indicators import indicators_frame, validate_indicator_rows
 from mapapp.layers import load_layer
 from mapapp.paths import DATA_DIR
 from mapapp.pointcheck import check, describe
-from mapapp.records import split_list
 from mapapp.storage import read_csv_records
 
 if TYPE_CHECKING:

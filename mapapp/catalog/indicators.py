@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from mapapp import vocab
+from mapapp.catalog import vocab
+from mapapp.catalog.records import RowError, check_code, check_codes, split_list, validate_rows
 from mapapp.citations import DOCUMENTS
-from mapapp.records import RowError, check_code, check_codes, split_list, validate_rows
 
 # How units read in a popup or table: (Chinese, English).
 UNITS: dict[str, tuple[str, str]] = {

@@ -9,9 +9,9 @@ import pandas as pd
 import shapely
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from mapapp import vocab
-from mapapp.records import RowError, check_codes, split_list, validate_rows
-from mapapp.sites import UNKNOWN
+from mapapp.catalog import vocab
+from mapapp.catalog.records import RowError, check_codes, split_list, validate_rows
+from mapapp.catalog.sites import UNKNOWN
 
 
 class ClusterRecord(BaseModel):

@@ -20,9 +20,10 @@ import pandas as pd
 from pydantic import ValidationError
 
 from mapapp._errors import DataFileError
+from mapapp.catalog.records import RowError, validation_errors
+from mapapp.catalog.sites import SITE_FIELDS, SiteRecord
+from mapapp.cells import neutralise
 from mapapp.messages import msg
-from mapapp.records import RowError, validation_errors
-from mapapp.sites import SITE_FIELDS, SiteRecord
 from mapapp.storage import atomic_write_all
 from mapapp.tables import UNCOMPUTED_FORMULAS
 
@@ -171,7 +172,7 @@ def csv_text(rows: list[dict[str, Any]], fieldnames: tuple[str, ...]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fieldnames), lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: _cell(row.get(k)) for k in fieldnames} for row in rows)
+    writer.writerows({k: neutralise(_cell(row.get(k))) for k in fieldnames} for row in rows)
     return out.getvalue()
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from mapapp.clusters import cluster_area, clusters_frame, validate_cluster_rows
-from mapapp.indicators import indicators_frame, link_ids, validate_indicator_rows
+from mapapp.catalog.clusters import cluster_area, clusters_frame, validate_cluster_rows
+from mapapp.catalog.indicators import indicators_frame, link_ids, validate_indicator_rows
+from mapapp.catalog.records import RowError
+from mapapp.catalog.sites import Gazetteer, place_sites, validate_site_rows
 from mapapp.layers import load_layer
 from mapapp.locations import read_locations
 from mapapp.paths import DATA_DIR
-from mapapp.records import RowError
-from mapapp.sites import Gazetteer, place_sites, validate_site_rows
 from mapapp.storage import geojson_dict, read_csv_records, write_geojson
 
 SOURCES = "sources"

@@ -10,10 +10,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from shapely.geometry.base import BaseGeometry
 
-from mapapp import vocab
+from mapapp.catalog import vocab
+from mapapp.catalog.records import RowError, check_code, check_codes, is_date, validate_rows
 from mapapp.layers import load_layer
 from mapapp.locations import RANGE_ACCURACY_M
-from mapapp.records import RowError, check_code, check_codes, is_date, validate_rows
 
 UNKNOWN = "unknown"
 class SiteRecord(BaseModel):
