@@ -3,10 +3,10 @@ the register on SQLite and on a PostgreSQL + PostGIS server this test session st
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 from pathlib import Path
-
-import itertools
 
 import geopandas as gpd
 import pytest
@@ -38,6 +38,20 @@ def prefectures() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="session")
 def counties() -> gpd.GeoDataFrame:
     return load_layer("counties")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_register(tmp_path_factory):
+    """The page (AppTest, and the servers the browser tests start) uses a register of this session,
+    seeded from the checkout's data/sources, never a var/register.sqlite left in the checkout."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('register') / 'register.sqlite'}"
+    previous = os.environ.get("MAPAPP_DATABASE_URL")
+    os.environ["MAPAPP_DATABASE_URL"] = url
+    yield url
+    if previous is None:
+        os.environ.pop("MAPAPP_DATABASE_URL", None)
+    else:
+        os.environ["MAPAPP_DATABASE_URL"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,9 @@ from pathlib import Path
 from mapapp.paths import ROOT
 
 
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = os.environ | {"MAPAPP_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "mapapp", *args], capture_output=True, text=True, env=env, cwd=ROOT)
+def run_cli(data_dir: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess:
+    """`mapapp ARGS` on `data_dir`, whose register (unless `env` names one) is the SQLite file beside it."""
+    base = {k: v for k, v in os.environ.items() if k not in ("MAPAPP_DATABASE_URL", "MAPAPP_PASSWORD")}
+    return subprocess.run([sys.executable, "-m", "mapapp", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=base | {"MAPAPP_DATA_DIR": str(data_dir)} | (env or {}), input=stdin)

@@ -3,7 +3,6 @@ in the CRS and encodings they come in, attached to sites with every bad row refu
 
 from __future__ import annotations
 
-import csv
 import json
 import zipfile
 from pathlib import Path
@@ -17,6 +16,8 @@ from shapely.geometry import Polygon
 
 from mapapp.geo import GEOD
 from mapapp.layers import load_layer
+from mapapp.register.changes import history
+from mapapp.register.store import located_sites, open_register, register_catalog
 
 SITE = "yingtan_copper_scrap_base"  # registered in 贵溪市
 OTHER = "guixi_etdz"
@@ -43,15 +44,34 @@ def zipped(archive: Path, files: list[Path]) -> Path:
     return archive
 
 
+PASSWORD = "correct horse battery"
+
+
+def register_of(data_dir: Path):
+    return open_register(f"sqlite:///{data_dir.parent / 'var' / 'register.sqlite'}")
+
+
 def located(data_dir: Path) -> gpd.GeoDataFrame:
-    return gpd.read_file(data_dir / "sites" / "sites.geojson").set_index("id")
+    """The sites as the register now places them."""
+    engine = register_of(data_dir)
+    try:
+        return register_catalog(engine).sites.set_index("id")
+    finally:
+        engine.dispose()
+
+
+def locate(data_dir: Path, *args: str):
+    """`mapapp data locate ARGS` by a reviewer of the data copy's register (made on first use)."""
+    made = run_cli(data_dir, "users", "add", "rv", "--role", "reviewer", "--password-stdin", stdin=PASSWORD + "\n")
+    assert made.returncode == 0 or "exists already" in made.stderr, made.stderr
+    return run_cli(data_dir, "data", "locate", *args, "--user", "rv", env={"MAPAPP_PASSWORD": PASSWORD})
 
 
 def test_a_geojson_boundary_by_id_is_stored_with_its_provenance_and_audited(data_copy, tmp_path, guixi_point):
     park = square(*guixi_point)
     upload = tmp_path / "parks.geojson"
     gpd.GeoDataFrame({"site_id": [SITE], "accuracy_m": [5.0]}, geometry=[park], crs=4326).to_file(upload)
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "贵溪市自然资源局 2025 年勘测定界图",
+    done = locate(data_copy, str(upload), "--source", "贵溪市自然资源局 2025 年勘测定界图",
                    "--captured", "2025-06")
     assert done.returncode == 0, done.stderr
     assert f"{SITE}: range -> boundary" in done.stdout
@@ -59,9 +79,10 @@ def test_a_geojson_boundary_by_id_is_stored_with_its_provenance_and_audited(data
     assert site.location_kind == "boundary" and site.location_accuracy_m == 5.0
     assert site.location_source == "贵溪市自然资源局 2025 年勘测定界图" and site.location_captured == "2025-06"
     assert _max_vertex_gap_m(site.geometry, park) < 0.2  # stored to 6 decimals of a degree
-    audit = list(csv.DictReader((data_copy / "sites" / "audit.csv").open(encoding="utf-8")))
-    assert audit[-1]["site_id"] == SITE and audit[-1]["field"] == "location" and audit[-1]["old_value"] == "range"
-    assert run_cli(data_copy, "data", "validate").returncode == 0
+    engine = register_of(data_copy)
+    last = history(engine, SITE)[-1]
+    engine.dispose()
+    assert (last.action, last.author, last.old["location"], last.new["location"]["kind"]) == ("locate", "rv", None, "boundary")
 
 
 def test_bad_rows_are_refused_by_row_and_reason_and_the_good_ones_applied(data_copy, tmp_path, guixi_point):
@@ -77,7 +98,7 @@ def test_bad_rows_are_refused_by_row_and_reason_and_the_good_ones_applied(data_c
     upload = tmp_path / "mixed.geojson"
     gpd.GeoDataFrame([r for r, _ in rows], geometry=[g for _, g in rows], crs=4326).to_file(upload)
     before = located(data_copy)
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "test survey", "--accuracy", "2")
+    done = locate(data_copy, str(upload), "--source", "test survey", "--accuracy", "2")
     assert done.returncode == 1
     assert "row 2: no site with id 'no_such_site'" in done.stderr
     assert "row 3: invalid boundary" in done.stderr and "0.1%" in done.stderr
@@ -92,7 +113,7 @@ def test_bad_rows_are_refused_by_row_and_reason_and_the_good_ones_applied(data_c
 def test_no_accuracy_means_no_location(data_copy, tmp_path, guixi_point):
     upload = tmp_path / "p.geojson"
     gpd.GeoDataFrame({"site_id": [SITE]}, geometry=[square(*guixi_point)], crs=4326).to_file(upload)
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "x survey")
+    done = locate(data_copy, str(upload), "--source", "x survey")
     assert done.returncode == 1 and "--accuracy" in done.stderr
     assert located(data_copy).loc[SITE, "location_kind"] == "range"
 
@@ -107,7 +128,7 @@ def test_a_gbk_shapefile_in_gauss_kruger_without_cpg_lands_within_a_metre(data_c
         cpg.unlink()
     assert name.encode("gbk") in shp.with_suffix(".dbf").read_bytes()
     upload = zipped(tmp_path / "parks.zip", list(shp.parent.iterdir()))
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "规划图", "--accuracy", "1")
+    done = locate(data_copy, str(upload), "--source", "规划图", "--accuracy", "1")
     assert done.returncode == 0, done.stderr
     site = located(data_copy).loc[SITE]
     assert site.location_datum == "EPSG:4548"
@@ -119,9 +140,9 @@ def test_a_dxf_needs_its_crs_named(data_copy, tmp_path, guixi_point):
     dxf = tmp_path / "plan.dxf"
     projected = gpd.GeoSeries([park], crs=4326).to_crs(4527).iloc[0]  # zone 39 with the prefix
     gpd.GeoDataFrame({"Layer": [SITE]}, geometry=[projected]).to_file(dxf, driver="DXF")
-    refused = run_cli(data_copy, "data", "locate", str(dxf), "--source", "CAD 图", "--accuracy", "1")
+    refused = locate(data_copy, str(dxf), "--source", "CAD 图", "--accuracy", "1")
     assert refused.returncode == 2 and "--crs" in refused.stderr
-    done = run_cli(data_copy, "data", "locate", str(dxf), "--source", "CAD 图", "--accuracy", "1", "--zone", "39")
+    done = locate(data_copy, str(dxf), "--source", "CAD 图", "--accuracy", "1", "--zone", "39")
     assert done.returncode == 0, done.stderr
     assert _max_vertex_gap_m(located(data_copy).loc[SITE].geometry, park) < 1.0
 
@@ -135,7 +156,7 @@ def test_kml_and_kmz_by_name(data_copy, tmp_path, guixi_point, suffix):
     upload = kml
     if suffix == ".kmz":
         upload = zipped(tmp_path / "parks.kmz", [kml])
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "奥维地图标注", "--accuracy", "10")
+    done = locate(data_copy, str(upload), "--source", "奥维地图标注", "--accuracy", "10")
     assert done.returncode == 0, done.stderr
     assert _max_vertex_gap_m(located(data_copy).loc[SITE].geometry, park) < 1.0
 
@@ -152,7 +173,7 @@ def test_survey_coordinate_text_in_zone_39_lands_within_a_metre(data_copy, tmp_p
         lines.append(f"J{i if i < len(ring) else 1},1,{north:.3f},{east:.3f}")
     upload = tmp_path / "界址点.txt"
     upload.write_bytes("\r\n".join(lines).encode("gbk"))
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "报批坐标文件", "--accuracy", "0.05")
+    done = locate(data_copy, str(upload), "--source", "报批坐标文件", "--accuracy", "0.05")
     assert done.returncode == 0, done.stderr
     site = located(data_copy).loc[SITE]
     assert site.location_datum == "EPSG:4527"
@@ -166,7 +187,7 @@ def test_a_point_table_in_gcj02_is_converted(data_copy, tmp_path, guixi_point):
     glon, glat = from_wgs84(lon, lat, "gcj02")
     upload = tmp_path / "points.csv"
     upload.write_text(f"site_id,经度,纬度,accuracy_m\n{SITE},{float(glon):.7f},{float(glat):.7f},30\n", encoding="utf-8")
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "高德地图拾取", "--datum", "gcj02")
+    done = locate(data_copy, str(upload), "--source", "高德地图拾取", "--datum", "gcj02")
     assert done.returncode == 0, done.stderr
     site = located(data_copy).loc[SITE]
     assert site.location_kind == "point" and site.location_datum == "gcj02"
@@ -176,11 +197,11 @@ def test_a_point_table_in_gcj02_is_converted(data_copy, tmp_path, guixi_point):
 def test_a_dry_run_writes_nothing(data_copy, tmp_path, guixi_point):
     upload = tmp_path / "p.geojson"
     gpd.GeoDataFrame({"site_id": [SITE], "accuracy_m": [1]}, geometry=[square(*guixi_point)], crs=4326).to_file(upload)
-    before = {p: p.read_bytes() for p in (data_copy / "sources").iterdir()}
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "x survey", "--dry-run")
+    done = locate(data_copy, str(upload), "--source", "x survey", "--dry-run")
     assert done.returncode == 0 and "dry run" in done.stderr
-    assert {p: p.read_bytes() for p in (data_copy / "sources").iterdir()} == before
-    assert json.loads((data_copy / "sources" / "locations.geojson").read_text())["features"] == []
+    engine = register_of(data_copy)
+    assert len(located_sites(engine)) == 0 and [c.action for c in history(engine, SITE)] == ["seed"]
+    engine.dispose()
 
 
 def _max_vertex_gap_m(got: shapely.Geometry, want: Polygon) -> float:
@@ -192,8 +213,8 @@ def _max_vertex_gap_m(got: shapely.Geometry, want: Polygon) -> float:
     return worst
 
 
-def test_a_damaged_locations_file_is_not_rewritten(data_copy, tmp_path, guixi_point):
-    """Rewriting would drop the rows it cannot read: the command refuses and changes nothing."""
+def test_a_damaged_locations_file_is_not_loaded(data_copy, tmp_path, guixi_point):
+    """Loading would drop the rows it cannot read: the register is not seeded from it, and says why."""
     stored = data_copy / "sources" / "locations.geojson"
     bad = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
         "site_id": OTHER, "kind": "boundary", "accuracy_m": 1, "source": "hand edit", "datum": "wgs84", "added": "2026"},
@@ -201,8 +222,9 @@ def test_a_damaged_locations_file_is_not_rewritten(data_copy, tmp_path, guixi_po
     stored.write_text(json.dumps(bad), encoding="utf-8")
     upload = tmp_path / "p.geojson"
     gpd.GeoDataFrame({"site_id": [SITE], "accuracy_m": [1]}, geometry=[square(*guixi_point)], crs=4326).to_file(upload)
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "x survey")
-    assert done.returncode == 2 and "nothing was changed" in done.stderr and "row 1" in done.stderr
+    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "x survey", "--user", "rv",
+                   env={"MAPAPP_PASSWORD": PASSWORD})
+    assert done.returncode == 2 and "nothing was loaded" in done.stderr and "row 1" in done.stderr
     assert json.loads(stored.read_text(encoding="utf-8")) == bad
 
 
@@ -210,9 +232,9 @@ def test_a_point_with_a_height_and_named_columns(data_copy, tmp_path, guixi_poin
     lon, lat = guixi_point
     upload = tmp_path / "gps.csv"
     upload.write_text(f"编号,E,N,精度\n{SITE},{lon},{lat},8\n", encoding="utf-8")
-    plain = run_cli(data_copy, "data", "locate", str(upload), "--source", "GPS")
+    plain = locate(data_copy, str(upload), "--source", "GPS")
     assert plain.returncode == 2 and "--lon-col" in plain.stderr
-    done = run_cli(data_copy, "data", "locate", str(upload), "--source", "GPS", "--lon-col", "E", "--lat-col", "N")
+    done = locate(data_copy, str(upload), "--source", "GPS", "--lon-col", "E", "--lat-col", "N")
     assert done.returncode == 0, done.stderr
     site = located(data_copy).loc[SITE]
     assert site.location_kind == "point" and site.location_accuracy_m == 8 and not site.geometry.has_z

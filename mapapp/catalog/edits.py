@@ -1,8 +1,8 @@
-"""Editing sites by importing a table keyed by site id: check every cell, apply the good rows, audit.
+"""Editing sites by importing a table keyed by site id: check every cell, say what would change.
 
-`plan_import` is pure: it says what would change and what is wrong, row by row. `apply_import`
-writes the result: the sites table, then the audit log, then the derived layers, each replaced
-atomically, so a crash never leaves a half-written file.
+`plan_import` is pure: it says what would change and what is wrong, row by row;
+`mapapp.register.imports` applies the good rows to the register, each with its history row.
+`csv_text` writes rows as CSV (formula-like cells neutralised).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -24,12 +23,10 @@ from mapapp.catalog.records import RowError, validation_errors
 from mapapp.catalog.sites import SITE_FIELDS, SiteRecord
 from mapapp.cells import neutralise
 from mapapp.messages import msg
-from mapapp.storage import atomic_write_all
 from mapapp.tables import UNCOMPUTED_FORMULAS
 
 EDITABLE = tuple(f for f in SITE_FIELDS if f != "id")
 SOURCE_COLUMNS = ("source", "来源")
-AUDIT_FIELDS = ("time", "site_id", "field", "old_value", "new_value", "source", "import_file", "row")
 # A status change carries its provenance: which column holds the source and the date for which status.
 STATUS_PROVENANCE = {
     "circular_retrofit": ("circular_retrofit_source", "circular_retrofit_as_of"),
@@ -176,19 +173,3 @@ def csv_text(rows: list[dict[str, Any]], fieldnames: tuple[str, ...]) -> str:
     return out.getvalue()
 
 
-def audit_rows(plan: ImportPlan, *, import_file: str, time: str) -> list[dict[str, Any]]:
-    return [
-        {"time": time, "site_id": c.site_id, "field": c.field, "old_value": c.old_value, "new_value": c.new_value,
-         "source": c.source, "import_file": import_file, "row": c.row}
-        for c in plan.changes
-    ]
-
-
-def apply_import(plan: ImportPlan, *, sites_csv: Path, audit_csv: Path, import_file: str) -> None:
-    """Write the new sites table and the longer audit log together: both or neither (OSError)."""
-    if not plan.changes:
-        return
-    time = datetime.now(UTC).isoformat(timespec="seconds")
-    existing = audit_csv.read_text(encoding="utf-8") if audit_csv.is_file() else csv_text([], AUDIT_FIELDS)
-    addition = csv_text(audit_rows(plan, import_file=import_file, time=time), AUDIT_FIELDS).split("\n", 1)[1]
-    atomic_write_all({sites_csv: csv_text(plan.rows, SITE_FIELDS), audit_csv: existing + addition})

@@ -4,41 +4,28 @@ publish the register, attach locations, rebuild layers."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from mapapp._errors import DataFileError
 from mapapp.catalog.catalog import (
-    CLUSTERS_DISPLAY,
-    CLUSTERS_GEOJSON,
-    LOCATIONS_GEOJSON,
-    SITES_GEOJSON,
-    SOURCES,
     build_catalog,
     stale_layers,
     write_layers,
 )
-from mapapp.catalog.edits import AUDIT_FIELDS, csv_text
 from mapapp.catalog.records import is_date
 from mapapp.catalog.sites import site_units
 from mapapp.commands.signin import add_user_argument, sign_in
 from mapapp.datum import DATUMS
 from mapapp.feature_files import read_features
 from mapapp.layers import load_layer, load_specs
-from mapapp.locate import LocateOptions, LocatePlan, plan_locate, updated_locations
-from mapapp.locations import read_locations
+from mapapp.locate import LocateOptions, plan_locate
 from mapapp.messages import msg
-from mapapp.paths import DATA_DIR
 from mapapp.register.changes import editors_publish_setting, publishes_directly
-from mapapp.register.imports import import_table
+from mapapp.register.imports import import_table, locate_sites
 from mapapp.register.publish import publish
-from mapapp.register.store import open_register
-from mapapp.storage import atomic_write_all, check_writable, geojson_dict
+from mapapp.register.store import open_register, register_catalog
 from mapapp.tables import read_table
-
-AUDIT_CSV = "sites/audit.csv"
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -72,8 +59,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "its CRS), a land-survey coordinate text file (界址点坐标, .txt) or a CSV/Excel table of points. Each "
         "feature names its site in a site_id/id column or by its exact name (name_zh, name, 名称, 地块名称). "
         "Several features for one site are its plots. A bad row is refused with its reason and its site keeps "
-        "its old location; the good ones are written to data/sources/locations.geojson and the audit log, and "
-        "the layers rebuilt.",
+        "its old location; the good ones go into the register in one transaction, each a change with its "
+        "history row (a proposal for review when you are an editor).",
     )
     locate.add_argument("file", type=Path)
     locate.add_argument("--source", required=True, help="the document, survey or file the locations come from")
@@ -91,6 +78,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     locate.add_argument("--lon-col", help="a table's longitude column, if not recognised")
     locate.add_argument("--lat-col", help="a table's latitude column, if not recognised")
     locate.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    add_user_argument(locate)
     locate.set_defaults(func=_locate)
     build = sub.add_parser("build", help="rebuild data/sites/*.geojson from data/sources/*.csv")
     build.set_defaults(func=_build)
@@ -160,56 +148,20 @@ def _locate(args: argparse.Namespace) -> int:
                                                  lon_col=args.lon_col, lat_col=args.lat_col)
     for note in notes:
         print(f"{args.file.name}: {note}", file=sys.stderr)
-    catalog = build_catalog()
-    plan = plan_locate(features, catalog.sites, site_units(catalog.sites), default_accuracy_m=args.accuracy,
-                       row_errors=read_errors)
-    _report(args.file.name, [f"row {row}: {why}" for row, why in plan.errors])
+    engine, user = sign_in(args)
+    sites = register_catalog(engine).sites
+    plan = plan_locate(features, sites, site_units(sites), default_accuracy_m=args.accuracy, row_errors=read_errors)
+    options = LocateOptions(source=args.source, datum=features.attrs.get("crs") or args.datum, captured=args.captured)
+    outcome = locate_sites(engine, user, plan, options, editors_publish=editors_publish_setting(), dry_run=args.dry_run)
+    _report(args.file.name, [f"row {row}: {why}" for row, why in plan.errors] + [str(e) for e in outcome.errors])
+    done = {c.site_id: c for c in outcome.changes}
     for loc in plan.located:
-        rows = ",".join(map(str, loc.rows))
-        print(f"{loc.site_id}: {loc.old_kind} -> {loc.kind} (rows {rows}, accuracy {loc.accuracy_m:g} m)"
-              + (f"; {loc.note}" if loc.note else ""))
-    if plan.located and not args.dry_run:
-        datum = features.attrs.get("crs") or args.datum
-        options = LocateOptions(source=args.source, datum=datum, captured=args.captured)
-        _write_locations(plan, options, import_file=args.file.name)
+        if loc.site_id in done:
+            rows = ",".join(map(str, loc.rows))
+            print(f"{loc.site_id}: {loc.old_kind} -> {loc.kind} (rows {rows}, accuracy {loc.accuracy_m:g} m; "
+                  f"change #{done[loc.site_id].id}, {done[loc.site_id].state})" + (f"; {loc.note}" if loc.note else ""))
     print(f"{plan.summary()}" + (" (dry run: nothing written)" if args.dry_run else ""), file=sys.stderr)
-    return 0 if not plan.errors else 1
-
-
-def _write_locations(plan: LocatePlan, options: LocateOptions, *, import_file: str) -> None:
-    """The locations file and the audit log together (both or neither), then the layers."""
-    locations_file = DATA_DIR / SOURCES / LOCATIONS_GEOJSON
-    current, problems = read_locations(locations_file)
-    if problems:  # rewriting would drop the bad rows unseen
-        raise DataFileError(msg("{file} 有误（{why}）：请先修正（mapapp data validate），没有做任何更改",
-                                "{file} has problems ({why}); fix them first (mapapp data validate); nothing was changed",
-                                file=f"{SOURCES}/{LOCATIONS_GEOJSON}", why=problems[0]))
-    new = updated_locations(current, plan, options)
-    check = build_catalog(locations=new)
-    if check.errors.get(LOCATIONS_GEOJSON):
-        raise DataFileError(msg("新位置未通过检查（{why}）：没有做任何更改", "the new locations fail their check ({why}); "
-                                "nothing was changed", why=check.errors[LOCATIONS_GEOJSON][0]))
-    audit_csv = DATA_DIR / AUDIT_CSV
-    layers = [DATA_DIR / rel for rel in (SITES_GEOJSON, CLUSTERS_GEOJSON, CLUSTERS_DISPLAY)]
-    try:
-        check_writable([locations_file, audit_csv, *layers])
-        existing = audit_csv.read_text(encoding="utf-8") if audit_csv.is_file() else csv_text([], AUDIT_FIELDS)
-        rows = [{"time": datetime.now(UTC).isoformat(timespec="seconds"), "site_id": loc.site_id, "field": "location",
-                 "old_value": loc.old_kind, "new_value": f"{loc.kind} ({loc.accuracy_m:g} m, {options.datum})",
-                 "source": options.source, "import_file": import_file, "row": ",".join(map(str, loc.rows))}
-                for loc in plan.located]
-        text = json.dumps(geojson_dict(new), ensure_ascii=False, separators=(",", ":")) + "\n"
-        atomic_write_all({locations_file: text, audit_csv: existing + csv_text(rows, AUDIT_FIELDS).split("\n", 1)[1]})
-    except OSError as exc:
-        raise DataFileError(msg("无法写入 {file}（{reason}）：没有做任何更改", "cannot write {file} ({reason}); nothing was changed",
-                                file=_data_name(exc.filename), reason=exc.strerror)) from exc
-    write_layers(check)
-
-
-def _data_name(filename: object) -> str:
-    """A data file's path relative to the data folder (as the user knows it), else its name."""
-    path = Path(str(filename or ""))
-    return str(path.relative_to(DATA_DIR)) if path.is_relative_to(DATA_DIR) else path.name
+    return 0 if not plan.errors and not outcome.errors else 1
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ from mapapp.register import schema
 from mapapp.register.accounts import AccessDenied, User, now
 
 STATES = ("pending", "approved", "rejected")
-ACTIONS = ("seed", "create", "update", "restore", "import")
+ACTIONS = ("seed", "create", "update", "restore", "import", "locate")
 STATUS_DATES = {"circular_retrofit": "circular_retrofit_as_of", "green_park": "green_park_as_of"}
 KEEP = object()  # "leave the location as it is"
 # Serialises whole-register writers (imports, seeding) on PostgreSQL; SQLite's BEGIN IMMEDIATE does it there.

@@ -8,6 +8,7 @@ failing half-way; PostgreSQL serialises conflicting writes itself (row locks, ve
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import shapely
@@ -56,11 +57,14 @@ def _sqlite_connect(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+_ALEMBIC = threading.Lock()  # Alembic's migration context is process-global: one upgrade at a time
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (a no-op when it is there)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with _ALEMBIC, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

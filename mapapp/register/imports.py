@@ -1,6 +1,7 @@
-"""A table of site edits (CSV or Excel, keyed by id) into the register, through the same checks,
-rights and history as an edit in the page: one transaction for the whole table, holding the
-register so that two imports queue instead of losing each other's updates."""
+"""Files into the register: a table of site edits (CSV or Excel, keyed by id) and a file of surveyed
+boundaries or points, through the same checks, rights and history as an edit in the page: one
+transaction for the whole file, holding the register so that two imports queue instead of losing
+each other's updates."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from sqlalchemy import Engine, select
 from mapapp.catalog.edits import ImportPlan, plan_import
 from mapapp.catalog.records import RowError
 from mapapp.catalog.sites import SITE_FIELDS
+from mapapp.locate import LocateOptions, LocatePlan
+from mapapp.locations import LocationRecord
 from mapapp.register import schema
 from mapapp.register.accounts import User
-from mapapp.register.changes import Edit, Outcome, lock_register, submit_many
+from mapapp.register.changes import Edit, Location, Outcome, current, lock_register, submit_many
 
 
 @dataclass
@@ -50,3 +53,25 @@ def import_table(engine: Engine, user: User, updates: pd.DataFrame, *, default_s
         if dry_run:
             conn.rollback()
     return ImportResult(plan, outcome)
+
+
+def locate_sites(engine: Engine, user: User, plan: LocatePlan, options: LocateOptions, *,
+                 editors_publish: bool = False, dry_run: bool = False) -> Outcome:
+    """Give the plan's sites their boundary or point, each a change of the register (with its
+    history row), all in one transaction; refused sites are reported by their input rows."""
+    with engine.begin() as conn:
+        lock_register(conn)
+        edits = []
+        for loc in plan.located:
+            stored = current(conn, loc.site_id)
+            if stored is None:
+                continue  # plan_locate only names sites of the register
+            version, snapshot = stored
+            record = LocationRecord(site_id=loc.site_id, kind=loc.kind, accuracy_m=loc.accuracy_m, source=options.source,
+                                    datum=options.datum, captured=options.captured, added=options.today)
+            edits.append((loc.rows[0], Edit(loc.site_id, snapshot["record"], version, source=options.source,
+                                            location=Location(record, loc.geometry), action="locate")))
+        outcome = submit_many(engine, user, edits, editors_publish=editors_publish, conn=conn)
+        if dry_run:
+            conn.rollback()
+    return outcome

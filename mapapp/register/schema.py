@@ -49,7 +49,7 @@ changes = Table(
     "changes", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("site_id", String(100), nullable=False, index=True),
-    Column("action", String(20), nullable=False),  # seed | create | update | restore | import
+    Column("action", String(20), nullable=False),  # seed | create | update | restore | import | locate
     Column("state", String(20), nullable=False, index=True),  # pending | approved | rejected
     Column("author", String(100), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
+from mapapp._errors import DataFileError
 from mapapp.catalog.catalog import LOCATIONS_GEOJSON, SITES_CSV, SOURCES
 from mapapp.catalog.sites import validate_site_rows
 from mapapp.locations import LOCATION_FIELDS, read_locations
+from mapapp.messages import msg
 from mapapp.paths import DATA_DIR
 from mapapp.register import schema
 from mapapp.register.changes import _insert_change, _write_site, lock_register
@@ -25,7 +27,9 @@ def seed(engine: Engine, data_dir: Path = DATA_DIR) -> int:
     located, location_errors = read_locations(src / LOCATIONS_GEOJSON)
     if errors or location_errors:
         problem = (errors + location_errors)[0]
-        raise ValueError(f"data/sources is not valid ({problem}); run `mapapp data validate`")
+        raise DataFileError(msg("data/sources 有误（{p}）：未装入登记库；请运行 mapapp data validate",
+                                "data/sources is not valid ({p}); nothing was loaded into the register: run "
+                                "`mapapp data validate`", p=problem))
     places = {row["site_id"]: (row, geom) for row, geom in zip(located.to_dict("records"), located.geometry)}
     with engine.begin() as conn:
         lock_register(conn)

@@ -4,7 +4,7 @@ located sites' frame, from which `mapapp.catalog.catalog.build_catalog` derives 
 from __future__ import annotations
 
 import geopandas as gpd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from mapapp.catalog.catalog import Catalog, build_catalog
 from mapapp.catalog.sites import SITE_FIELDS
@@ -28,9 +28,13 @@ def register_catalog(engine: Engine) -> Catalog:
 
 
 def site_rows(engine: Engine) -> list[dict]:
-    """The approved sites as rows of sites.csv (a blank area as None), in id order."""
+    """The approved sites as rows of sites.csv (a blank area as None), in the order they entered the
+    register (the curated order of sites.csv, then the sites added since)."""
+    first = (select(schema.changes.c.site_id, func.min(schema.changes.c.id).label("first"))
+             .group_by(schema.changes.c.site_id).subquery())
     with engine.connect() as conn:
-        rows = conn.execute(select(schema.sites).order_by(schema.sites.c.id)).mappings().all()
+        rows = conn.execute(select(schema.sites).join(first, first.c.site_id == schema.sites.c.id)
+                            .order_by(first.c.first)).mappings().all()
     return [{f: row[f] for f in SITE_FIELDS} for row in rows]
 
 

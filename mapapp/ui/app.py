@@ -72,14 +72,15 @@ def page() -> None:
     state = replace(state, filter=sidebar.filter_ui(state.filter, lang))
     st.query_params.from_dict(to_query(_with_current_view(state)))
 
-    sites = data.screened_sites(state.filter.scope, state.filter.distance_m)
+    rev = data.revision()  # every process sees the others' approved changes at its next rerun
+    sites = data.screened_sites(state.filter.scope, state.filter.distance_m, rev)
     shown = sites[matches(sites, state.filter)]
     with messages:
         st.markdown(f"**{t('count', lang, shown=len(shown), total=len(sites), mapped=int(shown.geometry.notna().sum()))}** · "
                     f"{t('precision_note', lang)}")
         restriction_notice(sites, state.filter, lang)
     with guard(lang):
-        map_ui(state, shown)
+        map_ui(state, shown, rev)
     table_tab, check_tab, export_tab, about_tab = st.tabs([t("table", lang), t("check", lang), t("export", lang), t("about", lang)])
     for tab, show in ((table_tab, lambda: table_ui(shown, lang)), (check_tab, lambda: check_ui(state)),
                       (export_tab, lambda: export_ui(state, shown, sites)), (about_tab, lambda: about_ui(lang))):

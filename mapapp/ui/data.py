@@ -7,6 +7,7 @@ from dataclasses import replace
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 from mapapp.catalog.catalog import INDICATORS_CSV, SOURCES
 from mapapp.catalog.indicators import indicators_frame, validate_indicator_rows
@@ -16,6 +17,8 @@ from mapapp.i18n import t
 from mapapp.layers import LayerSpec, load_layer, load_specs
 from mapapp.paths import DATA_DIR
 from mapapp.pointcheck import PointCheck, check
+from mapapp.register import changes
+from mapapp.register.store import open_register, register_catalog
 from mapapp.render import markers
 from mapapp.render.labels import label_points
 from mapapp.render.sitemap import layer_features, shift_for_basemap, site_popups
@@ -45,9 +48,26 @@ def full_layer(layer_id: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def screened_sites(scope: str, distance_m: float) -> gpd.GeoDataFrame:
+def register() -> Engine:
+    """The register (MAPAPP_DATABASE_URL, else the embedded SQLite file), seeded on first start."""
+    return open_register()
+
+
+def revision() -> int:
+    """Moves with every approved change in any process: the key of everything derived from the sites."""
+    return changes.revision(register())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def register_sites(rev: int) -> gpd.GeoDataFrame:
+    """The approved sites, placed, with their targets linked, as of revision `rev`. Treat as read-only."""
+    return register_catalog(register()).sites
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def screened_sites(scope: str, distance_m: float, rev: int) -> gpd.GeoDataFrame:
     """All sites with their shoreline verdict for one rule (cheap: ~0.1 s, cached anyway)."""
-    return screen_sites(full_layer("sites"), scope=scope, distance_m=distance_m)
+    return screen_sites(register_sites(rev), scope=scope, distance_m=distance_m)
 
 
 @st.cache_resource(show_spinner=False)
@@ -99,15 +119,16 @@ def unit_names(lang: str) -> dict[str, dict[str, str]]:
     return {layer: dict(zip(full_layer(layer).adcode, full_layer(layer)[column])) for layer in ("prefectures", "counties")}
 
 
-@st.cache_resource(show_spinner=False)
-def site_shapes(basemap: str) -> dict[str, dict]:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def site_shapes(basemap: str, rev: int) -> dict[str, dict]:
     """Each site's symbol position and outline for the map (simplified once per basemap)."""
-    return markers.site_shapes(shift_for_basemap(full_layer("sites"), basemap))
+    return markers.site_shapes(shift_for_basemap(register_sites(rev), basemap))
 
 
-@st.cache_resource(show_spinner=False)
-def popups(lang: str, scope: str, distance_m: float) -> dict[str, str]:
-    return site_popups(screened_sites(scope, distance_m), indicators(), lang, unit_names(lang) | {"waters": water_names(lang)})
+@st.cache_resource(show_spinner=False, max_entries=8)
+def popups(lang: str, scope: str, distance_m: float, rev: int) -> dict[str, str]:
+    return site_popups(screened_sites(scope, distance_m, rev), indicators(), lang,
+                       unit_names(lang) | {"waters": water_names(lang)})
 
 
 @st.cache_resource(show_spinner=False)

@@ -94,11 +94,11 @@ def _static_map(view: ViewState) -> Any:
 
 
 @st.fragment
-def map_ui(view: ViewState, shown: gpd.GeoDataFrame) -> None:
+def map_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
     """The map, then the verdict for the point last clicked on it."""
     key = map_key(view)
     lang, f = view.lang, view.filter
-    groups = [sites_group(shown, data.site_shapes(view.basemap), data.popups(lang, f.scope, f.distance_m), lang,
+    groups = [sites_group(shown, data.site_shapes(view.basemap, rev), data.popups(lang, f.scope, f.distance_m, rev), lang,
                           name=data.specs()["sites"].title(lang))]
     clicked = clicked_check(view)
     marked = [point_marker(clicked, lang, f.distance_m)] if clicked else []
