@@ -14,11 +14,15 @@ import streamlit as st
 from mapapp.filters import SiteFilter, matches
 from mapapp.i18n import t
 from mapapp.messages import markdown_safe
+from mapapp.register.accounts import User
 from mapapp.ui import data, sidebar
+from mapapp.ui.account import account_ui, signed_in_user
 from mapapp.ui.check import check_ui
 from mapapp.ui.chrome import chrome_ui
+from mapapp.ui.editing import editing_ui
 from mapapp.ui.export_tab import export_ui
 from mapapp.ui.mapview import map_ui
+from mapapp.ui.review import history_ui, review_ui
 from mapapp.ui.state import current_view
 from mapapp.ui.table import table_ui
 from mapapp.viewstate import LANGS, ViewState, from_query, parse_view, to_query
@@ -58,6 +62,13 @@ def about_ui(lang: str) -> None:
     st.markdown("data/README.md · data/sources/CURATION.md")
 
 
+def register_ui(user: User | None, lang: str, rev: int) -> None:
+    """The register's tab: edit or add a site, proposals to review, a site's history."""
+    editing_ui(user, lang, rev)
+    review_ui(user, lang)
+    history_ui(user, lang, rev)
+
+
 def page() -> None:
     state, warnings = from_query(st.query_params.to_dict(), layer_ids=data.page_layer_ids())
     lang = sidebar.language_ui(state.lang)
@@ -70,6 +81,8 @@ def page() -> None:
         messages.warning(t("warnings", lang) + " " + "；".join(markdown_safe(w) for w in warnings))
     state = sidebar.view_ui(state, lang)
     state = replace(state, filter=sidebar.filter_ui(state.filter, lang))
+    user = signed_in_user(lang)
+    account_ui(user, lang)
     st.query_params.from_dict(to_query(_with_current_view(state)))
 
     rev = data.revision()  # every process sees the others' approved changes at its next rerun
@@ -81,9 +94,11 @@ def page() -> None:
         restriction_notice(sites, state.filter, lang)
     with guard(lang):
         map_ui(state, shown, rev)
-    table_tab, check_tab, export_tab, about_tab = st.tabs([t("table", lang), t("check", lang), t("export", lang), t("about", lang)])
+    table_tab, check_tab, export_tab, edit_tab, about_tab = st.tabs(
+        [t("table", lang), t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
     for tab, show in ((table_tab, lambda: table_ui(shown, lang)), (check_tab, lambda: check_ui(state)),
-                      (export_tab, lambda: export_ui(state, shown, sites)), (about_tab, lambda: about_ui(lang))):
+                      (export_tab, lambda: export_ui(state, shown, sites)),
+                      (edit_tab, lambda: register_ui(user, lang, rev)), (about_tab, lambda: about_ui(lang))):
         with tab, guard(lang):
             show()
 

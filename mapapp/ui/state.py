@@ -111,3 +111,46 @@ def upload_datum() -> str:
 def remember_upload_datum(datum: str) -> str:
     st.session_state[_UPLOAD_DATUM] = datum
     return datum
+
+
+_TOKEN = "mapapp.token"  # the register's sign-in token of this browser session
+_EDIT_ERRORS = "mapapp.edit_errors"  # {field: message} from the last refused save
+_CONFLICT = "mapapp.conflict"  # (site id, yours, theirs) from the last save someone else overtook
+
+
+def sign_in_token() -> str | None:
+    return st.session_state.get(_TOKEN)
+
+
+def set_sign_in_token(token: str | None) -> None:
+    if token is None:
+        st.session_state.pop(_TOKEN, None)
+    else:
+        st.session_state[_TOKEN] = token
+
+
+def edit_errors() -> dict[str, str]:
+    return st.session_state.get(_EDIT_ERRORS, {})
+
+
+def set_edit_errors(errors: dict[str, str]) -> None:
+    st.session_state[_EDIT_ERRORS] = errors
+
+
+def conflict() -> tuple[str, dict, dict] | None:
+    return st.session_state.get(_CONFLICT)
+
+
+def set_conflict(value: tuple[str, dict, dict] | None) -> None:
+    st.session_state[_CONFLICT] = value
+
+
+_FLASH = "mapapp.flash"  # a sentence to show once, after the rerun a save causes
+
+
+def set_flash(sentence: str) -> None:
+    st.session_state[_FLASH] = sentence
+
+
+def pop_flash() -> str | None:
+    return st.session_state.pop(_FLASH, None)

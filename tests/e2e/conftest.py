@@ -200,12 +200,14 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def _serve(log: Path, data_dir: Path | None = None) -> Iterator[AppServer]:
-    """`streamlit run` on a free port (on another data folder if given), stopped afterwards."""
+def _serve(log: Path, data_dir: Path | None = None, database_url: str | None = None) -> Iterator[AppServer]:
+    """`streamlit run` on a free port (on another data folder and register if given), stopped afterwards."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("MAPAPP_ASSET_BASE", "TIANDITU_KEY", "MAPAPP_DATA_DIR")}
     if data_dir is not None:
         env["MAPAPP_DATA_DIR"] = str(data_dir)
+    if database_url is not None:
+        env["MAPAPP_DATABASE_URL"] = database_url
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                # Other people edit the code while tests run: never reload mid-session.
@@ -475,11 +477,38 @@ def located_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServ
     data = root / "data"
     shutil.copytree(DATA_DIR, data)
     LOCATED_PARK.to_file(root / "park.geojson")
-    env = os.environ | {"MAPAPP_DATA_DIR": str(data)}
-    subprocess.run([sys.executable, "-m", "mapapp", "data", "locate", str(root / "park.geojson"), "--source",
-                    "e2e demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    with _serve(root / "server.log", data) as server:
+    url = f"sqlite:///{root / 'register.sqlite'}"
+    env = os.environ | {"MAPAPP_DATA_DIR": str(data), "MAPAPP_DATABASE_URL": url, "MAPAPP_PASSWORD": "e2e reviewer pass"}
+    for command in (["users", "add", "e2e", "--role", "reviewer", "--password-stdin"],
+                    ["data", "locate", str(root / "park.geojson"), "--source", "e2e demo", "--user", "e2e"]):
+        subprocess.run([sys.executable, "-m", "mapapp", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    with _serve(root / "server.log", data, url) as server:
         yield server
+
+
+# The accounts of the register server: (name, password, role, prefectures).
+ACCOUNTS = (("yt_editor", "yingtan editor pass", "editor", ("360600",)),
+            ("reviewer", "province reviewer pass", "reviewer", ()))
+
+
+@pytest.fixture(scope="module")
+def register_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """A server on a register of its own with an editor for 鹰潭市 and a reviewer (made with
+    `mapapp users add`, as an administrator would)."""
+    root = tmp_path_factory.mktemp("register")
+    url = f"sqlite:///{root / 'register.sqlite'}"
+    env = os.environ | {"MAPAPP_DATABASE_URL": url}
+    for name, password, role, prefectures in ACCOUNTS:
+        scope = [arg for code in prefectures for arg in ("--prefecture", code)]
+        subprocess.run([sys.executable, "-m", "mapapp", "users", "add", name, "--role", role, *scope, "--password-stdin"],
+                       cwd=ROOT, env=env, input=password + "\n", text=True, check=True, capture_output=True)
+    with _serve(root / "server.log", database_url=url) as server:
+        yield server
+
+
+@pytest.fixture
+def register_app(request: pytest.FixtureRequest, browser: Browser, register_server: AppServer) -> Iterator[MapPage]:
+    yield from _page(request, browser, register_server)
 
 
 @pytest.fixture

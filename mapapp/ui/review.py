@@ -1,0 +1,102 @@
+"""Review and history in the page: proposals awaiting a reviewer (an editor sees their own), a site's
+history from its first record, and a reviewer's restore of an earlier version."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from mapapp.i18n import t
+from mapapp.messages import text
+from mapapp.register import changes
+from mapapp.register.accounts import AccessDenied, User
+from mapapp.ui import data
+from mapapp.ui.editing import site_picker
+from mapapp.ui.fields import field_name, value_text
+from mapapp.ui.sidebar import wkey
+
+
+def _diff(change: changes.ChangeRow, lang: str) -> pd.DataFrame:
+    old = (change.old or {"record": {}, "location": None})
+    rows = []
+    for name in change.changed_fields():
+        before = value_text(name, old["record"].get(name), lang) if name != "location" else _where(old.get("location"), lang)
+        after = (value_text(name, change.new["record"].get(name), lang) if name != "location"
+                 else _where(change.new.get("location"), lang))
+        rows.append({t("edit_field", lang): field_name(name, lang), t("edit_before", lang): before,
+                     t("edit_after", lang): after})
+    return pd.DataFrame(rows)
+
+
+def _where(location: dict | None, lang: str) -> str:
+    if not location:
+        return t("edit_no_location", lang)
+    return f"{location['kind']} ({location['accuracy_m']:g} m, {location['source']})"
+
+
+def _state(change: changes.ChangeRow, lang: str) -> str:
+    return t(f"change_{change.state}", lang) + (f"（{change.reviewer}）" if change.reviewer and change.state != "pending" else "")
+
+
+@st.fragment
+def review_ui(user: User | None, lang: str) -> None:
+    """Proposals awaiting review: a reviewer approves or rejects each; an editor sees their own."""
+    waiting = changes.pending(data.register(), user)
+    if user is None or user.role not in ("reviewer", "editor"):
+        return
+    st.subheader(t("review_heading" if user.role == "reviewer" else "review_mine", lang, n=len(waiting)))
+    for change in waiting:
+        with st.expander(f"#{change.id} · {change.site_id} · {change.author} · {change.created_at:%Y-%m-%d %H:%M} · "
+                         f"{change.source}"):
+            st.dataframe(_diff(change, lang), hide_index=True, width="stretch")
+            if change.comment:
+                st.caption(change.comment)
+            if user.role == "reviewer":
+                _decide_ui(user, change, lang)
+
+
+def _decide_ui(user: User, change: changes.ChangeRow, lang: str) -> None:
+    comment = st.text_input(t("review_comment", lang), key=wkey(f"review_comment_{change.id}", lang))
+    approve, reject = st.columns(2)
+    try:
+        if approve.button(t("review_approve", lang), key=wkey(f"approve_{change.id}", lang), type="primary"):
+            changes.approve(data.register(), user, change.id, comment)
+            st.rerun(scope="app")
+        if reject.button(t("review_reject", lang), key=wkey(f"reject_{change.id}", lang)):
+            changes.reject(data.register(), user, change.id, comment)
+            st.rerun(scope="fragment")
+    except changes.Conflict:
+        st.error(t("review_overtaken", lang, n=change.id))
+    except changes.InvalidEdit:
+        st.error(t("review_say_why", lang))
+    except AccessDenied as refused:
+        st.error(text(refused.message, lang))
+
+
+@st.fragment
+def history_ui(user: User | None, lang: str, rev: int) -> None:
+    """A site's history, oldest first; a reviewer may restore any approved version."""
+    st.subheader(t("history_heading", lang))
+    site_id = site_picker(data.register_sites(rev), lang, allow_new=False, key="history_pick", label="history_pick")
+    shown = [c for c in changes.history(data.register(), site_id)
+             if c.state != "pending" or (user is not None and (user.role == "reviewer" or c.author == user.name))]
+    table = pd.DataFrame([{
+        "#": c.id, t("history_time", lang): f"{c.created_at:%Y-%m-%d %H:%M}", t("history_action", lang): t(f"action_{c.action}", lang),
+        t("history_author", lang): c.author, t("history_state", lang): _state(c, lang),
+        t("history_fields", lang): "、".join(field_name(f, lang) for f in c.changed_fields()) if c.action != "seed" else "—",
+        t("history_source", lang): c.source, t("history_comment", lang): c.review_comment or c.comment,
+    } for c in shown])
+    st.dataframe(table, hide_index=True, width="stretch")
+    if user is None or user.role != "reviewer":
+        return
+    versions = [c.id for c in shown if c.state == "approved"]
+    chosen = st.selectbox(t("restore_pick", lang), versions[::-1], key=wkey("restore_pick", lang),
+                          format_func=lambda i: f"#{i}")
+    if st.button(t("restore_button", lang), key=wkey("restore_button", lang)):
+        try:
+            changes.restore(data.register(), user, chosen, t("restore_comment", lang, n=chosen))
+            st.rerun(scope="app")
+        except (changes.InvalidEdit, changes.Conflict):
+            st.info(t("restore_same", lang))
+        except AccessDenied as refused:
+            st.error(text(refused.message, lang))
