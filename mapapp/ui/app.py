@@ -62,9 +62,9 @@ def about_ui(lang: str) -> None:
     st.markdown("data/README.md · data/sources/CURATION.md")
 
 
-def register_ui(user: User | None, lang: str, rev: int) -> None:
+def register_ui(user: User | None, lang: str, rev: int, basemap: str) -> None:
     """The register's tab: edit or add a site, proposals to review, a site's history."""
-    editing_ui(user, lang, rev)
+    editing_ui(user, lang, rev, basemap)
     review_ui(user, lang)
     history_ui(user, lang, rev)
 
@@ -98,7 +98,7 @@ def page() -> None:
         [t("table", lang), t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
     for tab, show in ((table_tab, lambda: table_ui(shown, lang)), (check_tab, lambda: check_ui(state)),
                       (export_tab, lambda: export_ui(state, shown, sites)),
-                      (edit_tab, lambda: register_ui(user, lang, rev)), (about_tab, lambda: about_ui(lang))):
+                      (edit_tab, lambda: register_ui(user, lang, rev, state.basemap)), (about_tab, lambda: about_ui(lang))):
         with tab, guard(lang):
             show()
 

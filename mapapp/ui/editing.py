@@ -6,11 +6,12 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import shapely
+import shapely.geometry
 import streamlit as st
 
 from mapapp.catalog import vocab
 from mapapp.catalog.records import RowError
-from mapapp.datum import DATUMS, to_wgs84
+from mapapp.datum import DATUMS, geometry_to_wgs84, to_wgs84
 from mapapp.feature_files import read_features
 from mapapp.i18n import t
 from mapapp.locations import LocationRecord
@@ -24,7 +25,7 @@ from mapapp.ui.sidebar import wkey
 NEW = ""  # the site picker's "add a new site"
 _SITE_KEY = "mapapp.edit_site"  # the site the form is filled for
 STATUS_FIELDS = (("circular_retrofit", vocab.RETROFIT_STATUSES), ("green_park", vocab.GREEN_PARK_STATUSES))
-LOCATION_CHOICES = ("keep", "point", "file", "remove")
+LOCATION_CHOICES = ("keep", "point", "drawn", "file", "remove")
 
 
 def site_picker(sites: gpd.GeoDataFrame, lang: str, *, allow_new: bool, key: str, label: str = "edit_pick") -> str:
@@ -133,8 +134,9 @@ def record_form(record: dict, user: User, lang: str) -> dict:
     return {k: v for k, v in record.items() if k not in out} | out
 
 
-def location_form(site_id: str, has_location: bool, lang: str) -> object:
-    """The location part: keep it, a typed point (with its datum), a boundary file, or back to the range."""
+def location_form(site_id: str, has_location: bool, lang: str, basemap: str) -> object:
+    """The location part: keep it, a typed point (with its datum), the shape last drawn on the map, a
+    boundary file, or back to the range. Outside the form, so that the fields follow the choice."""
     choices = [c for c in LOCATION_CHOICES if has_location or c != "remove"]
     how = st.radio(t("location", lang), choices, horizontal=True, key=_key("location", lang),
                    format_func=lambda c: t(f"edit_location_{c}", lang))
@@ -152,6 +154,10 @@ def location_form(site_id: str, has_location: bool, lang: str) -> object:
         lon = st.number_input(t("lon", lang), value=116.0, format="%.6f", key=_key("lon", lang))
         lat = st.number_input(t("lat", lang), value=28.0, format="%.6f", key=_key("lat", lang))
         geometry = shapely.Point(*to_wgs84(lon, lat, datum))
+    elif how == "drawn":
+        geometry = _drawn(basemap)
+        st.caption(t("edit_drawn_found" if geometry is not None else "edit_drawn_none", lang))
+        datum = "gcj02" if basemap == "gaode" else "wgs84"  # what the shape was drawn over
     else:
         upload = st.file_uploader(t("edit_boundary_file", lang), key=_key("boundary_upload", lang),
                                   type=["geojson", "json", "gpkg", "zip", "kml", "kmz", "txt"])
@@ -159,6 +165,15 @@ def location_form(site_id: str, has_location: bool, lang: str) -> object:
     _error_below("geometry", lang)
     return {"geometry": geometry, "accuracy_m": accuracy, "source": source.strip(), "captured": captured.strip(),
             "datum": datum, "site_id": site_id}
+
+
+def _drawn(basemap: str) -> shapely.Geometry | None:
+    """The polygon last drawn on the map, in WGS 84 (drawn over Gaode tiles: from GCJ-02)."""
+    polygons = [d for d in state.drawings() if (d.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")]
+    if not polygons:
+        return None
+    drawn = shapely.geometry.shape(polygons[-1]["geometry"])
+    return geometry_to_wgs84(drawn, "gcj02") if basemap == "gaode" else drawn
 
 
 def _boundary(upload: object, datum: str) -> shapely.Geometry | None:
@@ -193,10 +208,10 @@ def _location(site_id: str, given: object) -> object:
 
 
 @st.fragment
-def editing_ui(user: User | None, lang: str, rev: int) -> None:
+def editing_ui(user: User | None, lang: str, rev: int, basemap: str) -> None:
     """Pick a site (or a new one), edit it, save: a proposal for an editor, a change for a reviewer."""
     if user is None or user.role == "admin":
-        st.info(t("edit_sign_in_first" if user is None else "edit_admin", lang))
+        st.markdown(t("edit_sign_in_first" if user is None else "edit_admin", lang))  # not an alert: nothing is wrong
         return
     flash = state.pop_flash()
     if flash:
@@ -209,9 +224,9 @@ def editing_ui(user: User | None, lang: str, rev: int) -> None:
     st.session_state[_SITE_KEY] = site_id or "new"
     version, stored = _stored(site_id)
     new_id = st.text_input(t("edit_new_id", lang), key=_key("new_id", lang)).strip() if site_id == NEW else site_id
+    location = location_form(new_id, stored["location"] is not None, lang, basemap)
     with st.form(key=wkey(f"edit_form_{site_id or 'new'}", lang)):
         entered = record_form(stored["record"], user, lang)
-        location = location_form(new_id, stored["location"] is not None, lang)
         source = st.text_input(t("edit_change_source", lang), key=_key("change_source", lang))
         _error_below("source", lang)
         comment = st.text_input(t("edit_comment", lang), key=_key("comment", lang))

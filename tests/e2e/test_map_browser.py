@@ -146,8 +146,9 @@ def test_click_on_site_opens_popup_with_indicators(app: MapPage, sites: gpd.GeoD
     site = sites.set_index("id").loc[COPPER_SITE]
     records, _ = validate_indicator_rows(read_csv_records(DATA_DIR / SOURCES / INDICATORS_CSV))
     indicators = indicators_frame(records)
-    linked = int(indicators["id"].isin(split_list(site["indicator_ids"])).sum())
-    assert linked >= 1
+    mine = indicators[indicators["id"].isin(split_list(site["indicator_ids"]))]
+    linked = int((mine["scope"] != "prefecture").sum())  # its prefecture's targets have their own table
+    assert linked >= 1 and (mine["scope"] == "prefecture").any()
 
     _open_guixi_cluster(app, sites)
     # All of Guixi's sites share one point: a click on the cluster fans them out.
@@ -164,6 +165,7 @@ def test_click_on_site_opens_popup_with_indicators(app: MapPage, sites: gpd.GeoD
     expect(popup).to_contain_text(site["name_zh"])
     expect(popup.locator("table.site-indicators tbody tr")).to_have_count(linked)
     expect(popup.locator("table.site-indicators")).not_to_contain_text("—")
+    expect(popup.locator("table.site-prefecture tbody tr")).to_have_count(int((mine["scope"] == "prefecture").sum()))
 
 
 def test_first_click_on_a_site_keeps_its_popup_open(app: MapPage, sites: gpd.GeoDataFrame) -> None:
