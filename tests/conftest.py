@@ -3,15 +3,13 @@ the register on SQLite and on a PostgreSQL + PostGIS server this test session st
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
-import sqlalchemy as sa
-from postgres import available, postgres_server
+from postgres import available, new_database, postgres_server
 
 from mapapp.layers import load_layer
 from mapapp.paths import DATA_DIR
@@ -64,18 +62,9 @@ def postgres_url():
         yield url
 
 
-_databases = itertools.count()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def register_url(request, tmp_path: Path) -> str:
     """An empty register database of each kind: a SQLite file, or a new database on the session's server."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'register.sqlite'}"
-    server = request.getfixturevalue("postgres_url")
-    name = f"register_{next(_databases)}"
-    admin = sa.create_engine(server.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return server.rsplit("/", 1)[0] + f"/{name}"
+    return new_database(request.getfixturevalue("postgres_url"))

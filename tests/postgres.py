@@ -50,3 +50,20 @@ def postgres_server() -> Iterator[str]:
     finally:
         _run([str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], user)
         shutil.rmtree(home, ignore_errors=True)
+
+
+_made = 0
+
+
+def new_database(server_url: str) -> str:
+    """The URL of a new, empty database on the server of `server_url`."""
+    import sqlalchemy as sa
+
+    global _made
+    _made += 1
+    name = f"register_{os.getpid()}_{_made}"
+    admin = sa.create_engine(server_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"

@@ -491,12 +491,16 @@ ACCOUNTS = (("yt_editor", "yingtan editor pass", "editor", ("360600",)),
             ("reviewer", "province reviewer pass", "reviewer", ()))
 
 
-@pytest.fixture(scope="module")
-def register_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """A server on a register of its own with an editor for 鹰潭市 and a reviewer (made with
-    `mapapp users add`, as an administrator would)."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def register_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """A server on a register of its own (the embedded SQLite file, or a database on the test
+    session's PostGIS server) with an editor for 鹰潭市 and a reviewer (made with `mapapp users add`,
+    as an administrator would)."""
+    from postgres import new_database
+
     root = tmp_path_factory.mktemp("register")
-    url = f"sqlite:///{root / 'register.sqlite'}"
+    url = (f"sqlite:///{root / 'register.sqlite'}" if request.param == "sqlite"
+           else new_database(request.getfixturevalue("postgres_url")))
     env = os.environ | {"MAPAPP_DATABASE_URL": url}
     for name, password, role, prefectures in ACCOUNTS:
         scope = [arg for code in prefectures for arg in ("--prefecture", code)]
