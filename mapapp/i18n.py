@@ -222,6 +222,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "edit_err_geometry": ("位置无效：须为江西境内的点或有效的面，且填写来源（至少 3 个字）",
                           "invalid location: a point or a valid polygon in Jiangxi, with its source (3+ characters)"),
     "edit_err_within": ("所在园区须是登记库中的园区/基地", "the holding zone must be a site of the register"),
+    "edit_err_required": ("此项必填", "required"),
     "edit_err_other": ("此项填写有误", "this field is not valid"),
     "change_pending": ("待审核", "pending"), "change_approved": ("已生效", "approved"), "change_rejected": ("已退回", "rejected"),
     "review_heading": ("待审核的修改（{n}）", "Proposals awaiting review ({n})"),

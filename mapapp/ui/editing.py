@@ -49,7 +49,7 @@ def _problem(error: RowError, lang: str) -> str:
              ("is not a date", "edit_err_date"), ("at least", "edit_err_short"), ("greater than", "edit_err_positive"),
              ("does not belong", "edit_err_county"), ("not a Jiangxi", "edit_err_place"), ("needs its source", "edit_err_source"),
              ("nothing would change", "edit_err_nothing"), ("chemicals", "edit_err_chemicals"), ("pattern", "edit_err_id"),
-             ("valid number", "edit_err_number"), ("geometry", "edit_err_geometry"), ("within_id", "edit_err_within"))
+             ("valid number", "edit_err_number"), ("Field required", "edit_err_required"), ("geometry", "edit_err_geometry"), ("within_id", "edit_err_within"))
     key = next((k for pattern, k in known if pattern in why or pattern == error.column), None)
     return t(key, lang) if key else (why if lang == "en" else t("edit_err_other", lang))
 
@@ -223,7 +223,10 @@ def editing_ui(user: User | None, lang: str, rev: int, basemap: str) -> None:
         state.set_conflict(None)
     st.session_state[_SITE_KEY] = site_id or "new"
     version, stored = _stored(site_id)
-    new_id = st.text_input(t("edit_new_id", lang), key=_key("new_id", lang)).strip() if site_id == NEW else site_id
+    new_id = site_id
+    if site_id == NEW:
+        new_id = st.text_input(t("edit_new_id", lang), key=_key("new_id", lang)).strip()
+        _error_below("id", lang)  # a missing or malformed id is said here
     location = location_form(new_id, stored["location"] is not None, lang, basemap)
     with st.form(key=wkey(f"edit_form_{site_id or 'new'}", lang)):
         entered = record_form(stored["record"], user, lang)
