@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+
+from sqlalchemy import Engine
 
 from mapapp.commands.signin import RefusedError, add_user_argument, sign_in
-from mapapp.register.accounts import AccessDenied
+from mapapp.register.accounts import AccessDenied, User
 from mapapp.register.changes import ChangeRow, Conflict, InvalidEdit, approve, history, pending, reject, restore
 from mapapp.register.store import open_register
 
@@ -48,21 +51,19 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _decide(args: argparse.Namespace) -> int:
-    engine, user = sign_in(args)
-    try:
-        done = (approve if args.decide == "approve" else reject)(engine, user, args.change, args.comment)
-    except (AccessDenied, Conflict) as exc:
-        raise RefusedError(f"{exc}; nothing was changed") from None
-    except (InvalidEdit, ValueError) as exc:
-        raise RefusedError(str(exc)) from None
-    print(describe(done))
-    return 0
+    decide = approve if args.decide == "approve" else reject
+    return _act(args, lambda engine, user: decide(engine, user, args.change, args.comment))
 
 
 def _restore(args: argparse.Namespace) -> int:
+    return _act(args, lambda engine, user: restore(engine, user, args.change, args.comment))
+
+
+def _act(args: argparse.Namespace, action: Callable[[Engine, User], ChangeRow]) -> int:
+    """Sign in, do a reviewer's action, print the change it made; a refusal is one line."""
     engine, user = sign_in(args)
     try:
-        done = restore(engine, user, args.change, args.comment)
+        done = action(engine, user)
     except (AccessDenied, Conflict) as exc:
         raise RefusedError(f"{exc}; nothing was changed") from None
     except (InvalidEdit, ValueError) as exc:

@@ -7,6 +7,7 @@ import sys
 
 from mapapp.commands.signin import RefusedError, read_password
 from mapapp.register.accounts import ROLES, add_user, disable_user, list_users
+from mapapp.register.changes import prefecture_codes
 from mapapp.register.store import open_register
 
 
@@ -33,7 +34,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def _add(args: argparse.Namespace) -> int:
     engine = open_register()
     prefectures = tuple(dict.fromkeys(args.prefecture))
-    known = _prefecture_adcodes()
+    known = set(prefecture_codes().values())
     if unknown := [p for p in prefectures if p not in known]:
         raise RefusedError(f"not a Jiangxi prefecture adcode: {', '.join(unknown)} (e.g. 360600 鹰潭市)")
     try:
@@ -42,12 +43,6 @@ def _add(args: argparse.Namespace) -> int:
         raise RefusedError(f"{exc}; no account was made") from None
     print(f"added {user.name} ({user.role}{': ' + ', '.join(user.prefectures) if user.prefectures else ''})")
     return 0
-
-
-def _prefecture_adcodes() -> set[str]:
-    from mapapp.layers import load_layer
-
-    return set(load_layer("prefectures").adcode)
 
 
 def _list(args: argparse.Namespace) -> int:

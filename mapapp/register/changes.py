@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -33,6 +33,7 @@ STATES = ("pending", "approved", "rejected")
 ACTIONS = ("seed", "create", "update", "restore", "import", "locate")
 STATUS_DATES = {"circular_retrofit": "circular_retrofit_as_of", "green_park": "green_park_as_of"}
 KEEP = object()  # "leave the location as it is"
+PROVENANCE = tuple(f for f in LOCATION_FIELDS if f != "site_id")  # a location's fields besides its site
 # Serialises whole-register writers (imports, seeding) on PostgreSQL; SQLite's BEGIN IMMEDIATE does it there.
 _REGISTER_LOCK = 36000012
 
@@ -116,20 +117,18 @@ def _record_of(row: Row) -> dict[str, Any]:
     return {f: values[f] for f in SITE_FIELDS if f != "id"}
 
 
+def location_data(fields: Mapping[str, Any], geometry: shapely.Geometry) -> dict:
+    """A location as a snapshot holds it: its provenance fields and its geometry as GeoJSON."""
+    return {k: fields[k] for k in PROVENANCE} | {"geometry": shapely.geometry.mapping(geometry)}
+
+
 def _location_json(location: Location | None) -> dict | None:
-    if location is None:
-        return None
-    fields = location.record.model_dump()
-    return {k: fields[k] for k in LOCATION_FIELDS if k != "site_id"} | {
-        "geometry": shapely.geometry.mapping(location.geometry)}
+    return None if location is None else location_data(location.record.model_dump(), location.geometry)
 
 
 def _location_of(conn: Connection, site_id: str) -> dict | None:
     row = conn.execute(select(schema.locations).where(schema.locations.c.site_id == site_id)).first()
-    if row is None:
-        return None
-    values = row._mapping
-    return {k: values[k] for k in LOCATION_FIELDS if k != "site_id"} | {"geometry": shapely.geometry.mapping(values["geom"])}
+    return None if row is None else location_data(row._mapping, row.geom)
 
 
 def current(conn: Connection, site_id: str) -> tuple[int, dict] | None:
@@ -177,13 +176,14 @@ def _gazetteer() -> Gazetteer:
 
 
 @cache
-def _prefecture_codes() -> dict[str, str]:
+def prefecture_codes() -> dict[str, str]:
+    """Jiangxi's prefecture-level cities: Chinese name -> adcode."""
     frame = load_layer("prefectures")
     return dict(zip(frame.name_zh, frame.adcode))
 
 
 def prefecture_code(name: str) -> str | None:
-    return _prefecture_codes().get(name)
+    return prefecture_codes().get(name)
 
 
 def _check_scope(user: User, site_id: str, old: dict | None, new: dict) -> None:
@@ -252,7 +252,7 @@ def _write_site(conn: Connection, site_id: str, snapshot: dict, base_version: in
     if location is not None:
         conn.execute(schema.locations.insert().values(
             site_id=site_id, geom=shapely.geometry.shape(location["geometry"]),
-            **{k: location[k] for k in LOCATION_FIELDS if k != "site_id"}))
+            **{k: location[k] for k in PROVENANCE}))
     return version
 
 
@@ -378,7 +378,7 @@ def restore(engine: Engine, reviewer: User, change_id: int, comment: str = "") -
 
 
 def _as_location(site_id: str, data: dict) -> Location:
-    fields = {k: data[k] for k in LOCATION_FIELDS if k != "site_id"}
+    fields = {k: data[k] for k in PROVENANCE}
     return Location(LocationRecord(site_id=site_id, **fields), shapely.geometry.shape(data["geometry"]))
 
 

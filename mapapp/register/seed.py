@@ -9,11 +9,11 @@ from sqlalchemy import Engine, func, select
 from mapapp._errors import DataFileError
 from mapapp.catalog.catalog import LOCATIONS_GEOJSON, SITES_CSV, SOURCES
 from mapapp.catalog.sites import validate_site_rows
-from mapapp.locations import LOCATION_FIELDS, read_locations
+from mapapp.locations import read_locations
 from mapapp.messages import msg
 from mapapp.paths import DATA_DIR
 from mapapp.register import schema
-from mapapp.register.changes import _insert_change, _write_site, lock_register
+from mapapp.register.changes import _insert_change, _write_site, location_data, lock_register
 from mapapp.storage import read_csv_records
 
 SEED_AUTHOR = "data/sources"
@@ -41,7 +41,7 @@ def seed(engine: Engine, data_dir: Path = DATA_DIR) -> int:
             location = None
             if site_id in places:
                 row, geom = places[site_id]
-                location = {k: row[k] for k in LOCATION_FIELDS if k != "site_id"} | {"geometry": geom.__geo_interface__}
+                location = location_data(row, geom)
             snapshot = {"record": data, "location": location}
             _write_site(conn, site_id, snapshot, None, SEED_AUTHOR)
             _insert_change(conn, site_id=site_id, action="seed", state="approved", author=SEED_AUTHOR, base_version=None,

@@ -11,7 +11,7 @@ import streamlit as st
 
 from mapapp.catalog import vocab
 from mapapp.catalog.records import RowError
-from mapapp.datum import DATUMS, geometry_to_wgs84, to_wgs84
+from mapapp.datum import DATUMS, to_wgs84
 from mapapp.feature_files import read_features
 from mapapp.i18n import t
 from mapapp.locations import LocationRecord
@@ -155,7 +155,7 @@ def location_form(site_id: str, has_location: bool, lang: str, basemap: str) -> 
         lat = st.number_input(t("lat", lang), value=28.0, format="%.6f", key=_key("lat", lang))
         geometry = shapely.Point(*to_wgs84(lon, lat, datum))
     elif how == "drawn":
-        geometry = _drawn(basemap)
+        geometry = state.drawn_polygon(basemap)
         st.caption(t("edit_drawn_found" if geometry is not None else "edit_drawn_none", lang))
         datum = "gcj02" if basemap == "gaode" else "wgs84"  # what the shape was drawn over
     else:
@@ -165,15 +165,6 @@ def location_form(site_id: str, has_location: bool, lang: str, basemap: str) -> 
     _error_below("geometry", lang)
     return {"geometry": geometry, "accuracy_m": accuracy, "source": source.strip(), "captured": captured.strip(),
             "datum": datum, "site_id": site_id}
-
-
-def _drawn(basemap: str) -> shapely.Geometry | None:
-    """The polygon last drawn on the map, in WGS 84 (drawn over Gaode tiles: from GCJ-02)."""
-    polygons = [d for d in state.drawings() if (d.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")]
-    if not polygons:
-        return None
-    drawn = shapely.geometry.shape(polygons[-1]["geometry"])
-    return geometry_to_wgs84(drawn, "gcj02") if basemap == "gaode" else drawn
 
 
 def _boundary(upload: object, datum: str) -> shapely.Geometry | None:

@@ -6,10 +6,8 @@ import json
 
 import geopandas as gpd
 import streamlit as st
-from shapely.geometry import shape
 
 from mapapp._errors import MapAppError
-from mapapp.datum import geometry_to_wgs84
 from mapapp.export import (
     Region,
     export_collection,
@@ -40,13 +38,10 @@ def _region_ui(kind: str, view: ViewState) -> Region | None:
                             format_func=names.get, key=wkey(f"export_{kind}", lang))
         return resolve_region(code, prefectures=data.full_layer("prefectures"), counties=data.full_layer("counties"),
                               province=data.full_layer("province"))
-    polygons = [d for d in state.drawings() if (d.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")]
-    if not polygons:
+    drawn = state.drawn_polygon(view.basemap)
+    if drawn is None:
         st.warning(t("no_drawing", lang))
         return None
-    drawn = shape(polygons[-1]["geometry"])
-    if view.basemap == "gaode":  # drawn over GCJ-02 tiles: bring it back to WGS 84
-        drawn = geometry_to_wgs84(drawn, "gcj02")
     return region_from_geometry(drawn)
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
-from mapapp.datum import to_wgs84
+from mapapp.datum import geometry_to_wgs84, to_wgs84
 from mapapp.viewstate import ViewState, view_param
 
 _CLICK = "mapapp.click"  # {"lon", "lat"} in WGS 84, and the raw click it came from
@@ -68,6 +70,15 @@ def remember_drawings(drawings: list | None) -> bool:
 
 def drawings() -> list:
     return st.session_state.get(_DRAWINGS, [])
+
+
+def drawn_polygon(basemap: str) -> BaseGeometry | None:
+    """The polygon last drawn on the map, in WGS 84 (drawn over Gaode tiles: from GCJ-02), or None."""
+    polygons = [d for d in drawings() if (d.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")]
+    if not polygons:
+        return None
+    drawn = shape(polygons[-1]["geometry"])
+    return geometry_to_wgs84(drawn, "gcj02") if basemap == "gaode" else drawn
 
 
 def remember_click(clicked: dict | None, view: ViewState) -> bool:
