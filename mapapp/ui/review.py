@@ -38,9 +38,11 @@ def _state(change: changes.ChangeRow, lang: str) -> str:
     return t(f"change_{change.state}", lang) + (f"（{change.reviewer}）" if change.reviewer and change.state != "pending" else "")
 
 
-@st.fragment
 def review_ui(user: User | None, lang: str) -> None:
-    """Proposals awaiting review: a reviewer approves or rejects each; an editor sees their own."""
+    """Proposals awaiting review: a reviewer approves or rejects each; an editor sees their own.
+
+    Not a fragment: a decision changes the whole register, and a fragment's button press could be
+    dropped when the map's own rerun arrived at the same moment."""
     waiting = changes.pending(data.register(), user)
     if user is None or user.role not in ("reviewer", "editor"):
         return
@@ -61,10 +63,10 @@ def _decide_ui(user: User, change: changes.ChangeRow, lang: str) -> None:
     try:
         if approve.button(t("review_approve", lang), key=wkey(f"approve_{change.id}", lang), type="primary"):
             changes.approve(data.register(), user, change.id, comment)
-            st.rerun(scope="app")
+            st.rerun()
         if reject.button(t("review_reject", lang), key=wkey(f"reject_{change.id}", lang)):
             changes.reject(data.register(), user, change.id, comment)
-            st.rerun(scope="fragment")
+            st.rerun()
     except changes.Conflict:
         st.error(t("review_overtaken", lang, n=change.id))
     except changes.InvalidEdit:

@@ -426,6 +426,10 @@ class MapPage:
 
     # -- the rest of the page --
 
+    def quiet(self) -> None:
+        """Wait until no script or fragment run is under way (widgets are not being replaced)."""
+        self.page.wait_for_function(_SETTLED_JS, arg=QUIET_MS)
+
     def rerun(self, action: Callable[[], None]) -> None:
         """Do something that reruns the script (a widget change) and wait until that run has finished."""
         self.page.wait_for_function(_SETTLED_JS, arg=QUIET_MS)

@@ -40,6 +40,7 @@ def choose_site(app: MapPage, panel, typed: str, option: str, label: str = "选�
         name = option.split("（")[0]
         expect(panel.locator(f"input[aria-label='中文名称'][value='{name}']")).to_be_visible()
         expect(panel.get_by_label("中文名称")).to_have_count(1)  # the form of the site chosen before is gone
+    app.quiet()
 
 
 def form_pick(app: MapPage, panel, label: str, option: str) -> None:
@@ -81,6 +82,7 @@ def test_an_editor_proposes_a_reviewer_approves_and_the_map_shows_it(register_ap
     panel = app.tab(TAB)
     expect(panel.get_by_text("待审核的修改（1）")).to_be_visible()
     panel.get_by_text("yingtan_htz · yt_editor", exact=False).click()
+    app.quiet()
     panel.get_by_role("button", name="通过").click()
     expect(panel.get_by_text("待审核的修改（0）")).to_be_visible()
     app.open("?retrofit=planned")
@@ -100,7 +102,8 @@ def test_an_editor_cannot_save_a_site_outside_their_prefecture(register_app: Map
     choose_site(app, panel, "九江经开", "九江经开区（jiujiang_etdz）")
     panel.get_by_label("备注（中文）").fill("越权修改")
     panel.get_by_label("本次修改的依据（文件、文号、函件等，必填）").fill("无")
-    app.rerun(panel.get_by_role("button", name="提交审核").click)
+    app.quiet()
+    panel.get_by_role("button", name="提交审核").click()
     expect(panel.get_by_text("不在您可编辑的设区市范围内", exact=False)).to_be_visible()
     panel = app.tab(TAB)
     expect(panel.get_by_text("我提交的待审核修改（0）")).to_be_visible()  # nothing was written
