@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mapapp.texts import explore, targets
+
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("江西工业绿色发展地图", "Jiangxi Green Industry Map"),
     "name": ("名称", "Name"),
@@ -258,6 +260,18 @@ FIELDS: dict[str, tuple[str, str]] = {
     "indicator_ids": ("相关指标", "Targets"), "sources": ("来源", "Sources"), "notes": ("备注", "Notes"),
     "kind": ("类型", "Kind"), "level": ("级别", "Level"),
 }
+
+
+def _merge(*parts: dict[str, tuple[str, str]]) -> None:
+    """Add the text of the page's parts (mapapp/texts/); a key defined twice is a mistake caught at import."""
+    for part in parts:
+        twice = TEXT.keys() & part.keys()
+        if twice:
+            raise KeyError(f"interface text defined twice: {sorted(twice)}")
+        TEXT.update(part)
+
+
+_merge(explore.TEXT, targets.TEXT)
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
