@@ -29,6 +29,7 @@ class PointCheck:
     lat_wgs84: float
     place: tuple[str, str] | None = None  # (prefecture adcode, county adcode) containing the point
     shoreline_accuracy_m: float = 0.0  # of the nearest water's data
+    nearest_lonlat: tuple[float, float] | None = None  # the nearest shore point, WGS 84
 
 
 def parse_typed(lon_text: str, lat_text: str) -> tuple[float, float, Msg | str | None]:
@@ -53,7 +54,8 @@ def check(lon: float, lat: float, *, datum: str, scope: str, threshold_m: float,
     result = check_point(lon, lat, datum=datum, scope=scope, threshold_m=threshold_m)
     place = locate(result["lon_wgs84"], result["lat_wgs84"], counties) if counties is not None else None
     return PointCheck(lon, lat, datum, result["verdict"], result["distance_m"], result["nearest_water"],
-                      result["error"], result["lon_wgs84"], result["lat_wgs84"], place, result["shoreline_accuracy_m"])
+                      result["error"], result["lon_wgs84"], result["lat_wgs84"], place, result["shoreline_accuracy_m"],
+                      result.get("nearest_lonlat"))
 
 
 def describe(c: PointCheck, lang: str, *, threshold_m: float, water_names: dict[str, str] | None = None,

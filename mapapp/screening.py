@@ -482,10 +482,22 @@ def check_point(lon: float, lat: float, *, datum: str = "wgs84", scope: str = "j
     result = screen_lonlat(np.array([wlon]), np.array([wlat]), waters=waters, threshold_m=threshold_m,
                            region=load_region())
     distance = float(result.distance_m[0])
+    nearest = None if math.isnan(distance) else nearest_shore_point(waters, int(result.water[0]), wlon, wlat)
     return {
-        "lon_wgs84": wlon, "lat_wgs84": wlat, "verdict": str(result.verdict[0]),
+        "lon_wgs84": wlon, "lat_wgs84": wlat, "verdict": str(result.verdict[0]), "nearest_lonlat": nearest,
         "distance_m": None if math.isnan(distance) else distance,
         "nearest_water": None if math.isnan(distance) else str(result.nearest_water(waters)[0]),
         "error": result.error[0], "rule": rule_label(waters, threshold_m),
         "shoreline_accuracy_m": float(waters.accuracy_of(result.water)[0]),
     }
+
+
+def nearest_shore_point(waters: Waters, water: int, lon: float, lat: float) -> tuple[float, float] | None:
+    """The point of water `water` nearest to (lon, lat), in WGS 84: where the map draws the distance
+    line to. None when the point lies in the water (its distance is 0)."""
+    x, y = TO_LCC.transform(lon, lat)
+    line = shapely.shortest_line(shapely.Point(x, y), waters.metric[water])
+    if line is None or line.length == 0:
+        return None
+    wx, wy = FROM_LCC.transform(*line.coords[1])
+    return float(wx), float(wy)

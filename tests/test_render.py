@@ -1,4 +1,4 @@
-"""Map building: no CDN links, overlays shifted for Gaode, popups that escape text and list targets."""
+"""Map building: no CDN links, overlays shifted for Gaode, site symbols that say which site was clicked."""
 
 from __future__ import annotations
 
@@ -8,19 +8,16 @@ import pytest
 import shapely
 
 from mapapp.catalog.catalog import build_catalog
-from mapapp.catalog.records import split_list
 from mapapp.geo import GEOD
 from mapapp.layers import load_layer, load_specs
 from mapapp.render.assets import ExternalAssetError, check_links
 from mapapp.render.labels import label_points
-from mapapp.render.markers import site_popups
 from mapapp.render.sitemap import (
     MapLayer,
     build_map,
     layer_features,
     shift_for_basemap,
     site_payload,
-    site_popup_html,
     site_shapes,
     sites_group,
 )
@@ -57,23 +54,12 @@ def test_gaode_basemap_shifts_overlays_to_gcj02(counties):
     assert 300 < metres < 800  # GCJ-02 offset in Jiangxi is a few hundred metres
 
 
-def test_site_popup_lists_targets_and_escapes_text(catalog):
-    site = catalog.sites.set_index("id").loc["yingtan_copper_scrap_base"].copy()
-    site["id"] = "yingtan_copper_scrap_base"
-    html = site_popup_html(site, catalog.indicators, "zh")
-    assert "data-site-id='yingtan_copper_scrap_base'" in html
-    assert html.count("<tr><td>") >= len(site.indicator_ids.split(";"))
-    assert "仅知所在县" in html and "精度约 300 米" in html  # a range says it is not a location
-    site["notes"] = site["sources"] = "<script>alert(1)</script>"
-    assert "<script>" not in site_popup_html(site, catalog.indicators, "en")
-
-
 def test_site_payload_skips_unlocated_sites(catalog):
-    popups = {sid: "" for sid in catalog.sites.id}
-    payload = site_payload(catalog.sites, site_shapes(catalog.sites), popups, "en")
+    payload = site_payload(catalog.sites, site_shapes(catalog.sites), "en", selected=["yingtan_copper_scrap_base"])
     assert len(payload) == int(catalog.sites.geometry.notna().sum())
-    assert {"id", "lon", "lat", "popup", "tooltip", "colour", "glyph", "outline", "range"} <= set(payload[0])
+    assert {"id", "lon", "lat", "selected", "tooltip", "colour", "glyph", "outline", "range"} <= set(payload[0])
     assert all(113.5 < p["lon"] < 118.5 and 24.4 < p["lat"] < 30.1 for p in payload)
+    assert [p["id"] for p in payload if p["selected"]] == ["yingtan_copper_scrap_base"]
 
 
 def test_a_range_symbol_sits_inside_its_unit_and_carries_its_outline(catalog):
@@ -85,7 +71,7 @@ def test_a_range_symbol_sits_inside_its_unit_and_carries_its_outline(catalog):
     assert site.geometry.contains(shapely.Point(shape["lon"], shape["lat"]))
     outline = shapely.geometry.shape(shape["outline"])
     assert outline.symmetric_difference(site.geometry).area / site.geometry.area < 0.02  # simplified, same unit
-    payload = {p["id"]: p for p in site_payload(catalog.sites, shapes, dict.fromkeys(sites.id, ""), "zh")}
+    payload = {p["id"]: p for p in site_payload(catalog.sites, shapes, "zh")}
     assert payload[site.id]["range"] is True and "非实际位置" in payload[site.id]["tooltip"]
 
 
@@ -93,10 +79,10 @@ def test_a_boundary_is_drawn_as_an_area(catalog):
     sites = catalog.sites.head(1).copy()
     sites["location_kind"] = "boundary"
     sites = sites.set_geometry([shapely.box(116.0, 28.0, 116.01, 28.01)], crs=4326)
-    payload = site_payload(sites, site_shapes(sites), dict.fromkeys(sites.id, ""), "zh")
+    payload = site_payload(sites, site_shapes(sites), "zh")
     assert payload[0]["range"] is False and payload[0]["outline"]["type"] == "Polygon"
     m = build_map([], lang="zh")
-    sites_group(sites, site_shapes(sites), dict.fromkeys(sites.id, ""), "zh", name="x").add_to(m)
+    sites_group(sites, site_shapes(sites), "zh", name="x").add_to(m)
     assert "site-boundary" in _html(m)
 
 
@@ -139,7 +125,7 @@ def test_clusters_use_their_own_colour_not_leaflets_green_and_yellow():
     assert ".site-cluster div" in page and "#3f5873" in page
     sites = load_layer("sites").head(3)
     m = build_map([], lang="zh")
-    sites_group(sites, site_shapes(sites), dict.fromkeys(sites.id, ""), "zh", name="x").add_to(m)
+    sites_group(sites, site_shapes(sites), "zh", name="x").add_to(m)
     assert "site-cluster" in _html(m)
 
 
@@ -171,19 +157,6 @@ def test_place_names_come_from_the_local_layers_by_zoom(prefectures, counties):
     assert '"prefecture": 7' in page and '"county": 9' in page
 
 
-def test_national_targets_are_context_never_a_sites_own(catalog):
-    """003 is a national plan: 再生铜产量 400 万吨 is China's figure, not a Jiangxi copper base's."""
-    site = catalog.sites.set_index("id").loc["yingtan_copper_scrap_base"].copy()
-    site["id"] = "yingtan_copper_scrap_base"
-    indicators = catalog.indicators.set_index("id")
-    own = split_list(site.indicator_ids)
-    assert "i003_recycled_copper_2025" not in own and all(indicators.loc[i, "jurisdiction"] == "jiangxi" for i in own)
-    page = site_popup_html(site, catalog.indicators, "zh")
-    own_table, national_table = page.split("class='site-national'")
-    assert "再生铜产量" not in own_table.split("class='site-indicators'")[1]
-    assert "再生铜产量" in national_table and "不是本园区的目标" in page
-
-
 def test_a_national_target_scoped_to_a_site_is_refused():
     from mapapp.catalog.indicators import validate_indicator_rows
 
@@ -194,29 +167,3 @@ def test_a_national_target_scoped_to_a_site_is_refused():
     assert errors and "national plan" in errors[0].message
 
 
-def test_sources_are_cited_by_title_not_file_name(catalog):
-    site = catalog.sites.set_index("id").loc["fengcheng_circular_economy_park"].copy()
-    site["id"] = "fengcheng_circular_economy_park"
-    for lang, title in (("zh", "《江西工业绿色发展三年行动计划（2016-2018）》"), ("en", "Jiangxi Three-Year Action Plan")):
-        page = site_popup_html(site, catalog.indicators, lang)
-        assert ".txt" not in page and title in page
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_popups_cite_documents_never_our_files(catalog, lang):
-    """Reported facts are cited as the document they report; no popup names facts.md or a seed file."""
-    popups = site_popups(catalog.sites, catalog.indicators, lang)
-    assert len(popups) == len(catalog.sites)
-    for page in popups.values():
-        assert "facts.md" not in page and ".txt" not in page
-    chem = popups["anyi_chemical_zone"]
-    assert ("江西省第一批认定化工园区名单" if lang == "zh" else "first list of recognised chemical parks") in chem
-    assert ("江西安义工业园区" if lang == "zh" else "Anyi") in chem  # the zone that holds it, by name
-
-
-def test_a_popup_says_how_far_its_statuses_and_level_go(catalog):
-    page = site_popups(catalog.sites, catalog.indicators, "zh")["leping_chemical_park"]
-    assert "指省级认定的化工园区" in page and "工信部第三批" in page and "“未知”不等于不是绿色园区" in page
-    assert "乐平工业园区" in page.split("所在园区")[1][:200]
-    prefecture_part = site_popups(catalog.sites, catalog.indicators, "zh")["jiujiang_etdz"].split("class='site-prefecture'")
-    assert len(prefecture_part) == 2 and "燃煤锅炉" in prefecture_part[1].split("</table>")[0]

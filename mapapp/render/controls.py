@@ -10,14 +10,14 @@ from branca.element import MacroElement, Template
 
 from mapapp.i18n import t
 
-# Leaflet.draw's texts (L.drawLocal), for the tools the map offers: polygon, rectangle, edit, delete.
+# Leaflet.draw's texts (L.drawLocal), for the tools the map offers: line, polygon, rectangle, edit, delete.
 DRAW_ZH = {
     "draw": {
         "toolbar": {
             "actions": {"title": "取消绘制", "text": "取消"},
             "finish": {"title": "完成绘制", "text": "完成"},
             "undo": {"title": "删除最后一个点", "text": "删除最后一点"},
-            "buttons": {"polygon": "绘制多边形", "rectangle": "绘制矩形"},
+            "buttons": {"polygon": "绘制多边形", "rectangle": "绘制矩形", "polyline": "画线测距"},
         },
         "handlers": {
             "polygon": {"tooltip": {"start": "单击开始绘制多边形", "cont": "单击继续绘制", "end": "单击第一个点闭合多边形"}},

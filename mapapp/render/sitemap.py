@@ -28,8 +28,6 @@ from mapapp.render.markers import (  # noqa: F401 - re-exported for callers of t
     ClusterAssets,
     points_group,
     site_payload,
-    site_popup_html,
-    site_popups,
     site_shapes,
     sites_group,
 )
@@ -46,7 +44,7 @@ GAODE = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&
 @dataclass(frozen=True)
 class MapLayer:
     spec: LayerSpec
-    features: dict  # a GeoJSON FeatureCollection from `layer_features`
+    features: dict | str  # a GeoJSON FeatureCollection from `layer_features`, or the URL of its file
     show: bool
 
 
@@ -102,7 +100,9 @@ def build_map(
         DrawLocal(DRAW_ZH).add_to(m)
     plugins.Draw(
         export=False, position="topleft",
-        draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False},
+        # A line measures distance (Leaflet.draw shows its length while drawing; the page lists it after).
+        draw_options={"polyline": {"metric": True, "feet": False, "showLength": True},
+                      "circle": False, "circlemarker": False, "marker": False},
     ).add_to(m)
     DrawGuard().add_to(m)
     plugins.Fullscreen(position="topleft", title=t("fullscreen", lang), title_cancel=t("fullscreen_exit", lang)).add_to(m)

@@ -13,6 +13,8 @@ import html
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import Template
+from folium.map import Layer
 from folium.utilities import JsCode
 
 from mapapp.catalog import vocab
@@ -100,8 +102,34 @@ function (feature, layer) {
 """)
 
 
-def vector_layer(spec: LayerSpec, features: dict, *, lang: str, show: bool) -> folium.GeoJson:
+class FetchedGeoJson(Layer):
+    """A GeoJSON layer whose features the browser fetches from `url` (a file it caches) after the map
+    is drawn, so the map script stays small. Listed in the layer control like any folium layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(null, {
+            style: function () { return {{ this.style|tojson }}; }, smoothFactor: 1.0,
+            onEachFeature: {{ this.on_each_feature }}
+        });
+        fetch({{ this.url|tojson }})
+            .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+            .then(function (data) { {{ this.get_name() }}.addData(data).fire('mapapp:loaded'); })
+            .catch(function (e) { console.error('layer {{ this.layer_name }} not loaded', e); });
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, *, name: str, style: dict, show: bool) -> None:
+        super().__init__(name=name, overlay=True, show=show)
+        self._name = "FetchedGeoJson"
+        self.url, self.style, self.on_each_feature = url, style, _ON_EACH_FEATURE.js_code
+
+
+def vector_layer(spec: LayerSpec, source: dict | str, *, lang: str, show: bool) -> folium.map.Layer:
+    """`source`: the features (embedded in the map) or the URL of their file (fetched by the browser)."""
     fixed = style(spec)
-    return folium.GeoJson(features, name=spec.title(lang), style_function=lambda _f: fixed, show=show,
+    if isinstance(source, str):
+        return FetchedGeoJson(source, name=spec.title(lang), style=fixed, show=show)
+    return folium.GeoJson(source, name=spec.title(lang), style_function=lambda _f: fixed, show=show,
                           smooth_factor=1.0, on_each_feature=_ON_EACH_FEATURE)
 

@@ -1,6 +1,31 @@
-"""Interface text of the explore part of the page: {key: (Chinese, English)}."""
+"""Interface text of exploring the map: the site panel, selection, search, choropleths, measuring."""
 
 from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
+    # The site panel beside the map
+    "panel_hint": ("单击地图上的园区/基地符号、在下方表格中勾选行，或在侧栏搜索，即可在此查看详情。",
+                   "Click a park or base on the map, tick rows in the table below, or search in the sidebar to see it here."),
+    "panel_rule": ("{scope}，{distance:,.0f}米", "{scope}, {distance:,.0f} m"),
+    "panel_nearest": ("最近距离", "Nearest"),
+    "panel_targets_own": ("本园区/基地适用的目标（{n}项）", "Its own targets ({n})"),
+    "panel_targets_prefecture": ("所在设区市的目标（{n}项）", "Targets of its prefecture-level city ({n})"),
+    "panel_targets_province": ("全省目标（{n}项，适用于所有园区/基地）", "Province-wide targets ({n}, apply to every site)"),
+    "panel_targets_national": ("全国目标（{n}项，背景，不是本园区的目标）", "National targets ({n}, context, not its own)"),
+    "panel_no_targets": ("无", "None"),
+    "panel_pick": ("已选中 {n} 处，查看：", "{n} selected; show:"),
+    "panel_history": ("修改记录", "History"),
+    "notes_label": ("备注", "Notes"),
+    "target_unit": ("单位", "Unit"),
+    "target_baseline": ("基准年", "Base year"),
+    # Measuring
+    "measure_heading": ("所画图形（按椭球面计算）：", "Drawn shapes (on the ellipsoid): "),
+    "measure_line": ("线{i} 长 {km:,.2f} 公里", "line {i}: {km:,.2f} km"),
+    "measure_area": ("面{i} 面积 {km2:,.2f} 平方公里、周长 {km:,.2f} 公里", "area {i}: {km2:,.2f} km², perimeter {km:,.2f} km"),
+    # Selection
+    "site_list": ("园区/基地列表（勾选行即在地图上选中）", "Parks and bases (tick rows to select them on the map)"),
+    "selection_count": ("已选中 {n} 处", "{n} selected"),
+    "selection_clear": ("清除选择", "Clear selection"),
+    "selection_drawn": ("选中所画范围内的园区/基地", "Select the sites in the drawn shape"),
+    "selection_drawn_none": ("所画范围内没有已上图的园区/基地。", "No mapped site lies in the drawn shape."),
 }

@@ -21,10 +21,9 @@ from mapapp.ui.check import check_ui
 from mapapp.ui.chrome import chrome_ui
 from mapapp.ui.editing import editing_ui
 from mapapp.ui.export_tab import export_ui
-from mapapp.ui.mapview import map_ui
+from mapapp.ui.mapview import explore_ui
 from mapapp.ui.review import history_ui, review_ui
 from mapapp.ui.state import current_view
-from mapapp.ui.table import table_ui
 from mapapp.viewstate import LANGS, ViewState, from_query, parse_view, to_query
 
 log = logging.getLogger("mapapp.ui")
@@ -93,10 +92,10 @@ def page() -> None:
                     f"{t('precision_note', lang)}")
         restriction_notice(sites, state.filter, lang)
     with guard(lang):
-        map_ui(state, shown, rev)
-    table_tab, check_tab, export_tab, edit_tab, about_tab = st.tabs(
-        [t("table", lang), t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
-    for tab, show in ((table_tab, lambda: table_ui(shown, lang)), (check_tab, lambda: check_ui(state)),
+        explore_ui(state, shown, rev)
+    check_tab, export_tab, edit_tab, about_tab = st.tabs(
+        [t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
+    for tab, show in ((check_tab, lambda: check_ui(state)),
                       (export_tab, lambda: export_ui(state, shown, sites)),
                       (edit_tab, lambda: register_ui(user, lang, rev, state.basemap)), (about_tab, lambda: about_ui(lang))):
         with tab, guard(lang):

@@ -34,8 +34,10 @@ def datum_label(datum: str, lang: str) -> str:
 
 
 def point_marker(c: PointCheck, lang: str, threshold_m: float) -> dict:
+    water = data.water_names(lang).get(c.nearest_water or "", c.nearest_water or "")
     return {"lat": c.lat_wgs84, "lon": c.lon_wgs84, "verdict": c.verdict, "radius": 8,
-            "tooltip": describe(c, lang, threshold_m=threshold_m, water_names=data.water_names(lang))}
+            "tooltip": describe(c, lang, threshold_m=threshold_m, water_names=data.water_names(lang)),
+            "to": c.nearest_lonlat, "to_label": f"{t('metres', lang, n=c.distance_m)} · {water}" if c.nearest_lonlat else ""}
 
 
 def clicked_check(view: ViewState) -> PointCheck | None:

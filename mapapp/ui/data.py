@@ -21,7 +21,8 @@ from mapapp.register import changes
 from mapapp.register.store import open_register, register_catalog
 from mapapp.render import markers
 from mapapp.render.labels import label_points
-from mapapp.render.sitemap import layer_features, shift_for_basemap, site_popups
+from mapapp.render.layer_files import publish
+from mapapp.render.sitemap import layer_features, shift_for_basemap
 from mapapp.screening import load_waters, restriction_zone, simplified_zone
 from mapapp.storage import read_csv_records
 from mapapp.viewstate import RULE_ZONE
@@ -77,9 +78,11 @@ def indicators() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def map_features(layer_id: str, basemap: str, lang: str) -> dict:
-    """The GeoJSON the map embeds for a layer. Read-only: folium only reads it."""
-    return layer_features(specs()[layer_id], display_layer(layer_id, basemap), lang)
+def map_features(layer_id: str, basemap: str, lang: str) -> dict | str:
+    """The URL of the file the browser fetches a layer from (the features themselves if it cannot be
+    written). Read-only: folium only reads it."""
+    features = layer_features(specs()[layer_id], display_layer(layer_id, basemap), lang)
+    return publish(features, f"{layer_id}-{basemap}-{lang}") or features
 
 
 def page_layer_ids() -> tuple[str, ...]:
@@ -104,12 +107,13 @@ def rule_zone_spec(scope: str, distance_m: float) -> LayerSpec:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def rule_zone_features(scope: str, distance_m: float, basemap: str, lang: str) -> dict:
+def rule_zone_features(scope: str, distance_m: float, basemap: str, lang: str) -> dict | str:
     """The land within `distance_m` of the scope's waters, as the map draws it (0.1 s to compute;
     simplified by 50 m in metres, like the packaged display zones)."""
     zone = restriction_zone(load_waters(scope=scope), distance_m=distance_m)
     light = simplified_zone(zone, ZONE_DISPLAY_TOLERANCE_M)
-    return layer_features(rule_zone_spec(scope, distance_m), shift_for_basemap(light, basemap), lang)
+    features = layer_features(rule_zone_spec(scope, distance_m), shift_for_basemap(light, basemap), lang)
+    return publish(features, f"{RULE_ZONE}-{scope}-{distance_m:g}-{basemap}-{lang}") or features
 
 
 @st.cache_resource(show_spinner=False)
@@ -123,12 +127,6 @@ def unit_names(lang: str) -> dict[str, dict[str, str]]:
 def site_shapes(basemap: str, rev: int) -> dict[str, dict]:
     """Each site's symbol position and outline for the map (simplified once per basemap)."""
     return markers.site_shapes(shift_for_basemap(register_sites(rev), basemap))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def popups(lang: str, scope: str, distance_m: float, rev: int) -> dict[str, str]:
-    return site_popups(screened_sites(scope, distance_m, rev), indicators(), lang,
-                       unit_names(lang) | {"waters": water_names(lang)})
 
 
 @st.cache_resource(show_spinner=False)
@@ -163,5 +161,6 @@ def shift_points(points: list[dict], basemap: str) -> list[dict]:
     moved = []
     for p in points:
         lon, lat = from_wgs84(p["lon"], p["lat"], "gcj02")
-        moved.append(p | {"lon": float(lon), "lat": float(lat)})
+        to = from_wgs84(*p["to"], "gcj02") if p.get("to") else None
+        moved.append(p | {"lon": float(lon), "lat": float(lat), "to": None if to is None else (float(to[0]), float(to[1]))})
     return moved

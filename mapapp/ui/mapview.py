@@ -15,15 +15,19 @@ import streamlit_folium
 from streamlit_folium import st_folium
 
 from mapapp.i18n import t
+from mapapp.measure import measure_drawings
+from mapapp.pointcheck import PointCheck
 from mapapp.render.assets import check_links
 from mapapp.render.sitemap import MapLayer, build_map, points_group, sites_group
 from mapapp.ui import data, state
-from mapapp.ui.check import clicked_check, clicked_point_ui, point_marker
+from mapapp.ui.check import clicked_check, point_marker
+from mapapp.ui.panel import panel_ui
+from mapapp.ui.table import selection_ui
 from mapapp.viewstate import RULE_ZONE, MapView, ViewState, fit_view
 
-# What the browser sends back: a click on the map (site check), drawn shapes (export region) and
-# the view (for the link). Popup clicks are left out: opening a popup never reruns anything.
-RETURNED = ["last_clicked", "all_drawings", "center", "zoom"]
+# What the browser sends back: a click on the map (site check), on a site (its id, see
+# markers.SiteMarkers), drawn shapes (export region, selection) and the view (for the link).
+RETURNED = ["last_clicked", "last_object_clicked_popup", "all_drawings", "center", "zoom"]
 HEIGHT = 620
 
 
@@ -66,13 +70,16 @@ def region_bounds(view: ViewState) -> list[list[float]] | None:
 
 
 def _opening_view(view: ViewState, key: str) -> MapView | None:
-    """Where to move the map: to a newly chosen region; when the page opens, to the link's view or
-    else its region; a map drawn anew (other layers, language or basemap) to where the user left
-    the last one. Otherwise nowhere: the map is where the user put it, and a view it reported a
-    moment ago would pull it back if it has moved on since."""
+    """Where to move the map: to a selection just made in the table or by search; to a newly chosen
+    region; when the page opens, to the link's view or else its region; a map drawn anew (other
+    layers, language or basemap) to where the user left the last one. Otherwise nowhere: the map is
+    where the user put it, and a view it reported a moment ago would pull it back if it has moved on since."""
     region = (view.filter.prefecture, view.filter.county)
     previous = state.swap_region(region)
     new_map = state.swap_map(key) != key
+    frame = state.take_frame()
+    if frame is not None:
+        return fit_view(frame)
     if previous is None:
         bounds = region_bounds(view)
         return view.map_view or (fit_view(bounds) if bounds else None)
@@ -93,15 +100,13 @@ def _static_map(view: ViewState) -> Any:
     return build_map(layers, lang=view.lang, basemap=view.basemap, labels=data.place_labels(view.lang, view.basemap, tuple(chosen)))
 
 
-@st.fragment
-def map_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
-    """The map, then the verdict for the point last clicked on it."""
+def _map(view: ViewState, shown: gpd.GeoDataFrame, rev: int, clicked: PointCheck | None) -> dict:
+    """Draw the map with the shown sites (the selected ringed) and the checked point; what it reported."""
     key = map_key(view)
-    lang, f = view.lang, view.filter
-    groups = [sites_group(shown, data.site_shapes(view.basemap, rev), data.popups(lang, f.scope, f.distance_m, rev), lang,
-                          name=data.specs()["sites"].title(lang))]
-    clicked = clicked_check(view)
-    marked = [point_marker(clicked, lang, f.distance_m)] if clicked else []
+    lang = view.lang
+    groups = [sites_group(shown, data.site_shapes(view.basemap, rev), lang, name=data.specs()["sites"].title(lang),
+                          selected=state.selection())]
+    marked = [point_marker(clicked, lang, view.filter.distance_m)] if clicked else []
     for points, name in ((state.uploaded_points(), t("uploaded_points", lang)), (marked, t("clicked_point", lang))):
         if points:
             groups.append(points_group(data.shift_points(points, view.basemap), name=name))
@@ -110,8 +115,42 @@ def map_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
                     feature_group_to_add=groups, center=opening.center if opening else None,
                     zoom=opening.zoom if opening else None) or {}
     state.remember_view(out.get("center"), out.get("zoom"), key)
+    return out
+
+
+def measures_ui(lang: str) -> None:
+    """The lengths and areas of the shapes drawn on the map, measured on the ellipsoid."""
+    said = []
+    for i, m in enumerate(measure_drawings(state.drawings()), start=1):
+        if m.kind == "line":
+            said.append(t("measure_line", lang, i=i, km=m.km))
+        else:
+            said.append(t("measure_area", lang, i=i, km2=m.km2, km=m.km))
+    if said:
+        st.caption(t("measure_heading", lang) + ("；" if lang == "zh" else "; ").join(said))
+
+
+@st.fragment
+def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
+    """The map, the panel beside it and the site table under it: one fragment, so a click on the map,
+    a ticked row or a panel choice reruns only these, and each shows the others' selection."""
+    map_col, panel_col = st.columns([3, 2], gap="small")
+    clicked = clicked_check(view)
+    with map_col:
+        out = _map(view, shown, rev, clicked)
+        measures_ui(view.lang)
+    redraw = False
+    picked = state.remember_site_click(out.get("last_object_clicked_popup"))
+    if picked:
+        state.select([picked])
+        redraw = True  # ring it on the map
+    elif state.remember_click(out.get("last_clicked"), view):
+        state.focus_point()
+        clicked, redraw = clicked_check(view), True  # draw the point in its verdict's colour
     if state.remember_drawings(out.get("all_drawings")):
-        st.rerun(scope="app")  # the export tab offers the new shape
-    if state.remember_click(out.get("last_clicked"), view):
-        st.rerun(scope="fragment")  # draw the new point and its answer
-    clicked_point_ui(view, clicked)
+        st.rerun(scope="app")  # the export tab and the selection offer the new shape
+    with panel_col, st.container(height=HEIGHT, border=False):
+        panel_ui(view, rev, clicked)
+    selection_ui(view, shown, rev)
+    if redraw:
+        st.rerun(scope="fragment")

@@ -156,12 +156,51 @@ def set_conflict(value: tuple[str, dict, dict] | None) -> None:
     st.session_state[_CONFLICT] = value
 
 
-_FLASH = "mapapp.flash"  # a sentence to show once, after the rerun a save causes
+_FLASH = "mapapp.flash"  # {channel: a sentence to show once, after the rerun an action causes}
 
 
-def set_flash(sentence: str) -> None:
-    st.session_state[_FLASH] = sentence
+def set_flash(sentence: str, channel: str = "register") -> None:
+    st.session_state.setdefault(_FLASH, {})[channel] = sentence
 
 
-def pop_flash() -> str | None:
-    return st.session_state.pop(_FLASH, None)
+def pop_flash(channel: str = "register") -> str | None:
+    return st.session_state.get(_FLASH, {}).pop(channel, None)
+
+
+_SELECTION = "mapapp.selection"  # site ids chosen on the map, in the table, by search or by a drawn shape
+_FOCUS = "mapapp.focus"  # what the panel shows: "site" (the first selected) or "point" (the last click)
+_FRAME = "mapapp.frame"  # bounds [[south, west], [north, east]] the map should move to once
+_SITE_CLICK = "mapapp.site_click"  # the last "site:<id>:<n>" the map reported
+
+
+def selection() -> list[str]:
+    return list(st.session_state.get(_SELECTION, []))
+
+
+def select(site_ids: list[str], *, frame: list[list[float]] | None = None) -> None:
+    """Make `site_ids` the selection and show the first in the panel; move the map to `frame` if given."""
+    st.session_state[_SELECTION] = list(dict.fromkeys(site_ids))
+    st.session_state[_FOCUS] = "site"
+    if frame is not None:
+        st.session_state[_FRAME] = frame
+
+
+def focus() -> str:
+    return st.session_state.get(_FOCUS, "site")
+
+
+def focus_point() -> None:
+    st.session_state[_FOCUS] = "point"
+
+
+def take_frame() -> list[list[float]] | None:
+    """The bounds the map should move to, once."""
+    return st.session_state.pop(_FRAME, None)
+
+
+def remember_site_click(value: object) -> str | None:
+    """The id of a site newly clicked on the map (the map reports 'site:<id>:<count>'), else None."""
+    if not isinstance(value, str) or not value.startswith("site:") or st.session_state.get(_SITE_CLICK) == value:
+        return None
+    st.session_state[_SITE_CLICK] = value
+    return value.split(":")[1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -9,7 +11,9 @@ import streamlit as st
 from mapapp.catalog import vocab
 from mapapp.catalog.records import split_list
 from mapapp.i18n import t
-from mapapp.ui import data
+from mapapp.ui import data, state
+from mapapp.ui.sidebar import wkey
+from mapapp.viewstate import ViewState
 
 UNKNOWN = "unknown"
 
@@ -60,6 +64,51 @@ def readable_table(frame: pd.DataFrame, **kwargs: object) -> None:
     st.dataframe(shown.where(shown.notna(), ""), hide_index=True, width="stretch", **kwargs)
 
 
-def table_ui(shown: gpd.GeoDataFrame, lang: str) -> None:
-    """The filtered sites; click a header to sort."""
-    readable_table(site_table(shown, lang), key=f"site_table.{lang}")
+def bounds_of(sites: gpd.GeoDataFrame) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the mapped sites among `sites`, or None."""
+    mapped = sites[sites.geometry.notna()]
+    if mapped.empty:
+        return None
+    west, south, east, north = mapped.total_bounds
+    return [[south, west], [north, east]]
+
+
+def _on_rows(key: str, shown: gpd.GeoDataFrame) -> None:
+    """Ticked rows become the selection, and the map moves to them. The table also reports a selection
+    the page gave it (a site clicked on the map): that changes nothing."""
+    rows = st.session_state[key]["selection"]["rows"]
+    chosen = shown.iloc[sorted(rows)]
+    listed = set(state.selection()) & set(shown["id"])
+    if set(chosen["id"]) != listed:
+        state.select(list(chosen["id"]), frame=bounds_of(chosen))
+
+
+def _select_drawn(view_basemap: str, shown: gpd.GeoDataFrame, lang: str) -> None:
+    drawn = state.drawn_polygon(view_basemap)
+    inside = shown[shown.geometry.notna() & shown.geometry.intersects(drawn)] if drawn is not None else shown.iloc[:0]
+    if inside.empty:
+        state.set_flash(t("selection_drawn_none", lang), "selection")
+        return
+    state.select(list(inside["id"]), frame=bounds_of(inside))
+
+
+def selection_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
+    """The filtered sites, linked to the map: ticked rows are the selection, and a site selected on the
+    map, by search or by a drawn shape is ticked here. Click a header to sort."""
+    lang = view.lang
+    key = f"site_table.{lang}"
+    ids = list(shown["id"])
+    wanted = [ids.index(i) for i in state.selection() if i in ids]
+    table_state = st.session_state.get(key)
+    if table_state is None or sorted(table_state["selection"]["rows"]) != sorted(wanted):
+        st.session_state[key] = {"selection": {"rows": wanted, "columns": []}}
+    head, clear, drawn = st.columns([3, 1, 2], vertical_alignment="center")
+    head.markdown(f"**{t('site_list', lang)}** · {t('selection_count', lang, n=len(state.selection()))}")
+    clear.button(t("selection_clear", lang), key=wkey("selection_clear", lang), on_click=state.select, args=([],),
+                 disabled=not state.selection())
+    drawn.button(t("selection_drawn", lang), key=wkey("selection_drawn", lang), on_click=_select_drawn,
+                 args=(view.basemap, shown, lang), disabled=state.drawn_polygon(view.basemap) is None)
+    flash = state.pop_flash("selection")
+    if flash:
+        st.info(flash)
+    readable_table(site_table(shown, lang), key=key, on_select=partial(_on_rows, key, shown), selection_mode="multi-row")
