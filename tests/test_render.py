@@ -167,3 +167,29 @@ def test_a_national_target_scoped_to_a_site_is_refused():
     assert errors and "national plan" in errors[0].message
 
 
+
+
+def test_layers_are_files_the_browser_fetches_not_script(tmp_path, monkeypatch):
+    """The map script names a layer's file; the file holds the features, written once per content."""
+    from mapapp.render import layer_files
+
+    monkeypatch.setattr(layer_files, "STATIC_DIR", tmp_path)
+    monkeypatch.setattr(layer_files, "LAYER_DIR", tmp_path / "cache" / "layers")
+    spec = load_specs()["counties"]
+    features = layer_features(spec, load_layer("counties", display=True).head(3))
+    url = layer_files.publish(features, "counties-none-zh")
+    assert url is not None and url.startswith("../../app/static/cache/layers/counties-none-zh-")
+    assert layer_files.publish(features, "counties-none-zh") == url  # same content, same file
+    assert len(list((tmp_path / "cache" / "layers").iterdir())) == 1
+    assert layer_files.read_published(url) == json.loads(json.dumps(features))
+    page = _html(build_map([MapLayer(spec, url, True)]))
+    assert f'fetch("{url}")' in page and features["features"][0]["properties"]["_tip"] not in page
+
+
+def test_an_unwritable_folder_embeds_the_layer(tmp_path, monkeypatch):
+    from mapapp.render import layer_files
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(layer_files, "LAYER_DIR", blocker / "layers")
+    assert layer_files.publish({"type": "FeatureCollection", "features": []}, "x") is None

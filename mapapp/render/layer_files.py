@@ -46,3 +46,10 @@ def _write_atomically(path: Path, body: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_published(source: dict | str) -> dict:
+    """The features behind what `publish` returned (or the features themselves, if embedded)."""
+    if isinstance(source, dict):
+        return source
+    return json.loads((STATIC_DIR / source.removeprefix(asset_base())).read_bytes())

@@ -115,7 +115,7 @@ class FetchedGeoJson(Layer):
         fetch({{ this.url|tojson }})
             .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
             .then(function (data) { {{ this.get_name() }}.addData(data).fire('mapapp:loaded'); })
-            .catch(function (e) { console.error('layer {{ this.layer_name }} not loaded', e); });
+            .catch(function (e) { console.error('layer not loaded', {{ this.layer_name|tojson }}, e); });
         {% endmacro %}
     """)
 

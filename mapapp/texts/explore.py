@@ -23,7 +23,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "measure_line": ("线{i} 长 {km:,.2f} 公里", "line {i}: {km:,.2f} km"),
     "measure_area": ("面{i} 面积 {km2:,.2f} 平方公里、周长 {km:,.2f} 公里", "area {i}: {km2:,.2f} km², perimeter {km:,.2f} km"),
     # Selection
-    "site_list": ("园区/基地列表（勾选行即在地图上选中）", "Parks and bases (tick rows to select them on the map)"),
+    "site_list": ("园区/基地列表（勾选的行即选中，地图随之显示）", "Parks and bases (ticked rows are the selection)"),
     "selection_count": ("已选中 {n} 处", "{n} selected"),
     "selection_clear": ("清除选择", "Clear selection"),
     "selection_drawn": ("选中所画范围内的园区/基地", "Select the sites in the drawn shape"),

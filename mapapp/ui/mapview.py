@@ -149,8 +149,9 @@ def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
         clicked, redraw = clicked_check(view), True  # draw the point in its verdict's colour
     if state.remember_drawings(out.get("all_drawings")):
         st.rerun(scope="app")  # the export tab and the selection offer the new shape
-    with panel_col, st.container(height=HEIGHT, border=False):
+    with panel_col, st.container(height=HEIGHT, border=False, key="site_panel"):
         panel_ui(view, rev, clicked)
-    selection_ui(view, shown, rev)
+    with st.container(key="site_list"):
+        selection_ui(view, shown, rev)
     if redraw:
         st.rerun(scope="fragment")

@@ -91,11 +91,10 @@ _NOTHING_PENDING_JS = """
     .every(k => JSON.stringify(g[names[k] || k] ?? null) === JSON.stringify(sent[k] ?? null)); }
 """
 _SENT_JS = "() => JSON.stringify((window.__GLOBAL_DATA__ || {}).previous_data ?? null)"
-# Tag the icon of the marker whose popup belongs to a site, so a locator can click it.
+# Tag the icon of the marker of a site, so a locator can click it.
 TAG_SITE_MARKER_JS = _with_map("(id)", """let found = 0;
   map.eachLayer(l => { if (!(l instanceof L.MarkerClusterGroup)) return;
-    l.getLayers().forEach(m => { const p = m.getPopup && m.getPopup(); if (!p) return;
-      const c = p.getContent(); const html = typeof c === 'string' ? c : (c && c.outerHTML) || '';
+    l.getLayers().forEach(m => { const html = (m.options.icon && m.options.icon.options.html) || '';
       if (html.includes(`data-site-id='${id}'`) || html.includes(`data-site-id="${id}"`)) {
         found++; if (m._icon) m._icon.setAttribute('data-test-site', id); } }); });
   return found;""")
@@ -372,22 +371,6 @@ class MapPage:
         self.map_action(cluster.click)  # the page's first click on an object reruns it once
         frame.wait_for_function("() => window.__spiderfied === true")  # fired when the animation ends
 
-    def open_popup_site(self) -> str | None:
-        """The site id of the popup open on the map, from Leaflet's state (a closing popup fades out
-        for 200 ms while still in the DOM, so the DOM alone cannot say whether it is open)."""
-        return self.map_frame().evaluate(_with_map("()", """let id = null;
-            map.eachLayer(l => { if (l instanceof L.Popup && l.isOpen()) {
-                const e = l.getElement() && l.getElement().querySelector('.site-popup'); if (e) id = e.dataset.siteId; } });
-            return id;"""))
-
-    def count_site_layer_removals(self) -> None:
-        """From now on, count how often a cluster group leaves the map (read with site_layer_removals)."""
-        self.map_frame().evaluate(_with_map("()", """window.__siteLayerRemovals = 0;
-            map.on('layerremove', e => { if (e.layer instanceof L.MarkerClusterGroup) window.__siteLayerRemovals++; });"""))
-
-    def site_layer_removals(self) -> int:
-        return self.map_frame().evaluate("() => window.__siteLayerRemovals")
-
     def drawings(self) -> list[dict]:
         """The shapes drawn with Leaflet.draw, as GeoJSON features (what st_folium sends as all_drawings)."""
         return self.map_frame().evaluate(DRAWINGS_JS)
@@ -460,7 +443,11 @@ class MapPage:
 
     def site_table(self) -> Locator:
         """The site table's grid (st.dataframe draws on a canvas; the grid carries aria-rowcount)."""
-        return self.page.get_by_test_id("stDataFrame").first.locator("[role=grid][aria-rowcount]")
+        return self.page.locator(".st-key-site_list").get_by_test_id("stDataFrame").locator("[role=grid][aria-rowcount]")
+
+    def panel(self) -> Locator:
+        """The panel beside the map: the selected site, or the point last clicked."""
+        return self.page.locator(".st-key-site_panel")
 
     def expect_table_rows(self, rows: int) -> None:
         expect(self.site_table()).to_have_attribute("aria-rowcount", str(rows + 1))  # + header row

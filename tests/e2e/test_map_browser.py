@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 from mapapp.catalog.catalog import INDICATORS_CSV, SOURCES
 from mapapp.catalog.indicators import indicators_frame, validate_indicator_rows
 from mapapp.catalog.records import split_list
+from mapapp.citations import cite
 from mapapp.export import export_collection, region_from_geometry, resolve_region
 from mapapp.filters import SiteFilter, matches, screen_sites
 from mapapp.i18n import t
@@ -142,7 +143,7 @@ def _open_guixi_cluster(app: MapPage, sites: gpd.GeoDataFrame) -> None:
     expect(cluster).to_have_text(str(len(guixi)))
 
 
-def test_click_on_site_opens_popup_with_indicators(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+def test_click_on_site_opens_its_panel_with_targets(app: MapPage, sites: gpd.GeoDataFrame) -> None:
     site = sites.set_index("id").loc[COPPER_SITE]
     records, _ = validate_indicator_rows(read_csv_records(DATA_DIR / SOURCES / INDICATORS_CSV))
     indicators = indicators_frame(records)
@@ -157,27 +158,15 @@ def test_click_on_site_opens_popup_with_indicators(app: MapPage, sites: gpd.GeoD
     assert app.tag_site_marker(COPPER_SITE) == 1
 
     marker = app.map_locator(f'[data-test-site="{COPPER_SITE}"]')
-    assert not app.map_action(marker.click), "opening a popup must not rerun the page"
-    popup = app.map_locator(".leaflet-popup-content .site-popup")
-    expect(popup).to_be_visible()
-    expect(popup).to_have_attribute("data-site-id", COPPER_SITE)
-    assert app.open_popup_site() == COPPER_SITE
-    expect(popup).to_contain_text(site["name_zh"])
-    expect(popup.locator("table.site-indicators tbody tr")).to_have_count(linked)
-    expect(popup.locator("table.site-indicators")).not_to_contain_text("—")
-    expect(popup.locator("table.site-prefecture tbody tr")).to_have_count(int((mine["scope"] == "prefecture").sum()))
-
-
-def test_first_click_on_a_site_keeps_its_popup_open(app: MapPage, sites: gpd.GeoDataFrame) -> None:
-    """Regression: the page's first click on an object reruns it (st_folium's value leaves its default),
-    and the rerun used to redraw the site layer (folium.Popup's random html_<uuid> names made the
-    layer's script differ on every run), closing the popup that had just opened."""
-    _open_guixi_cluster(app, sites)
-    app.zoom_to_first_site()  # no click, so the click below is the page's first
-    app.count_site_layer_removals()
-    app.map_action(app.map_locator(".site-marker").first.click)  # returns once the rerun it caused has finished
-    assert app.site_layer_removals() == 0, "the rerun redrew the site layer"
-    assert app.open_popup_site() in set(sites["id"])
+    assert app.map_action(marker.click), "a click on a site selects it"
+    panel = app.panel()
+    expect(panel.get_by_role("heading", name=site["name_zh"])).to_be_visible()
+    expect(panel).to_contain_text(f"本园区/基地适用的目标（{linked}项）")
+    expect(panel).to_contain_text(f"所在设区市的目标（{int((mine['scope'] == 'prefecture').sum())}项）")
+    expect(panel).to_contain_text(cite(split_list(site["sources"])[0], "zh"))  # sources by title and clause
+    expect(panel.get_by_test_id("stDataFrame").first).to_be_visible()  # its targets, a table with headers
+    expect(app.page.locator(".st-key-site_list")).to_contain_text("已选中 1 处")  # and its row is ticked
+    expect(app.map_locator(".site-selection")).to_have_count(1)  # ringed on the map
 
 
 def test_export_prefecture_geojson_reads_in_gdal(app: MapPage, sites: gpd.GeoDataFrame, tmp_path: Path,
@@ -493,7 +482,7 @@ def test_a_map_moved_during_a_rerun_stays_where_the_user_put_it(app: MapPage) ->
     expect(app.page).to_have_url(re.compile(r"view=27\.0+%2C115\.0+%2C10"))
 
 
-def test_a_range_site_outlines_its_unit_while_its_popup_is_open(app: MapPage, sites: gpd.GeoDataFrame) -> None:
+def test_a_range_site_outlines_its_unit_while_it_is_selected(app: MapPage, sites: gpd.GeoDataFrame) -> None:
     _open_guixi_cluster(app, sites)
     app.spiderfy(app.map_locator(".marker-cluster"))
     outline = app.map_locator("path.site-range-outline")
@@ -502,12 +491,12 @@ def test_a_range_site_outlines_its_unit_while_its_popup_is_open(app: MapPage, si
     marker = app.map_locator(f'[data-test-site="{COPPER_SITE}"]')
     expect(marker.locator(".site-range")).to_have_count(1)  # a hollow symbol: not a location
     app.map_action(marker.click)
-    popup = app.map_locator(".leaflet-popup-content .site-popup")
-    expect(popup).to_contain_text("仅知所在县")
-    expect(popup).to_contain_text("最远点距离")
+    expect(app.panel()).to_contain_text("仅知所在县")
+    expect(app.panel()).to_contain_text("最远点距离")
     expect(outline).to_have_count(1)
-    app.map_locator(".leaflet-popup-close-button").click()
+    app.rerun(app.page.get_by_role("button", name="清除选择").click)
     expect(outline).to_have_count(0)
+    expect(app.panel()).to_contain_text("单击地图上的园区/基地符号")
 
 
 def test_a_surveyed_boundary_is_drawn_with_its_overlap(located_app: MapPage) -> None:
@@ -517,8 +506,8 @@ def test_a_surveyed_boundary_is_drawn_with_its_overlap(located_app: MapPage) -> 
     site = "jiujiang_petrochemical_industrial_park"  # located by the fixture
     assert app.tag_site_marker(site) == 1
     app.map_action(app.map_locator(f'[data-test-site="{site}"]').click)
-    popup = app.map_locator(".leaflet-popup-content .site-popup")
-    expect(popup).to_contain_text("边界，精度约 5 米")
-    expect(popup).to_contain_text("在管控范围内")
-    expect(popup).to_contain_text("管控范围内面积")
-    expect(popup).to_contain_text("e2e demo")
+    panel = app.panel()
+    expect(panel).to_contain_text("边界，精度约 5 米")
+    expect(panel).to_contain_text("在管控范围内")
+    expect(panel).to_contain_text("管控范围内面积")
+    expect(panel).to_contain_text("e2e demo")
