@@ -18,6 +18,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "notes_label": ("备注", "Notes"),
     "target_unit": ("单位", "Unit"),
     "target_baseline": ("基准年", "Base year"),
+    # Export of the selection
+    "region_selection": ("选中的园区/基地（{n} 处）", "Selected sites ({n})"),
+    "region_name_selection": ("选中园区", "selection"),
+    "no_selection": ("尚未选中园区/基地：在地图上单击、在表格中勾选或用所画范围选中。",
+                     "Nothing is selected: click a site on the map, tick rows in the table or select by a drawn shape."),
     # Measuring
     "measure_heading": ("所画图形（按椭球面计算）：", "Drawn shapes (on the ellipsoid): "),
     "measure_line": ("线{i} 长 {km:,.2f} 公里", "line {i}: {km:,.2f} km"),

@@ -16,6 +16,7 @@ from mapapp.i18n import t
 from mapapp.messages import markdown_safe
 from mapapp.register.accounts import User
 from mapapp.ui import data, sidebar
+from mapapp.ui import state as ui_state
 from mapapp.ui.account import account_ui, signed_in_user
 from mapapp.ui.check import check_ui
 from mapapp.ui.chrome import chrome_ui
@@ -92,6 +93,7 @@ def page() -> None:
                     f"{t('precision_note', lang)}")
         restriction_notice(sites, state.filter, lang)
     with guard(lang):
+        ui_state.selection_drawn_by_page()
         explore_ui(state, shown, rev)
     check_tab, export_tab, edit_tab, about_tab = st.tabs(
         [t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])

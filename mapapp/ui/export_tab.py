@@ -22,12 +22,12 @@ from mapapp.ui import data, state
 from mapapp.ui.sidebar import wkey
 from mapapp.viewstate import ViewState
 
-REGION_KINDS = ("filter", "prefecture", "county", "drawn")
+REGION_KINDS = ("selection", "filter", "prefecture", "county", "drawn")
 
 
 def _region_ui(kind: str, view: ViewState) -> Region | None:
     lang = view.lang
-    if kind == "filter":
+    if kind in ("filter", "selection"):  # no spatial limit: exactly the rows chosen
         return region_from_filter()
     if kind in ("prefecture", "county"):
         layer = "prefectures" if kind == "prefecture" else "counties"
@@ -45,8 +45,10 @@ def _region_ui(kind: str, view: ViewState) -> Region | None:
     return region_from_geometry(drawn)
 
 
-def region_name(region: Region, lang: str) -> str:
+def region_name(region: Region, lang: str, kind_chosen: str = "") -> str:
     """The region in the page's language: a unit's name and code, or what the region is."""
+    if region.kind == "filter" and kind_chosen == "selection":
+        return t("region_name_selection", lang)
     if region.adcode:
         names = data.unit_names(lang)
         name = names["prefectures"].get(region.adcode) or names["counties"].get(region.adcode)
@@ -58,8 +60,12 @@ def region_name(region: Region, lang: str) -> str:
 def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFrame) -> None:
     lang, f = view.lang, view.filter
     specs = data.specs()
-    kind = st.radio(t("region", lang), REGION_KINDS, format_func=lambda k: t(f"region_{k}", lang), horizontal=True,
-                    key=wkey("export_region", lang))
+    selected = all_sites[all_sites["id"].isin(state.selection())]
+    kind = st.radio(t("region", lang), REGION_KINDS, index=0 if len(selected) else 1, horizontal=True,
+                    format_func=lambda k: t(f"region_{k}", lang, n=len(selected)), key=wkey("export_region", lang))
+    if kind == "selection" and selected.empty:
+        st.warning(t("no_selection", lang))
+        return
     try:
         region = _region_ui(kind, view)
     except MapAppError as exc:
@@ -71,17 +77,19 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
                             format_func=lambda i: specs[i].title(lang), key=wkey("export_layers", lang),
                             placeholder=t("choose", lang))
     filtered = True
-    if kind != "filter" and "sites" in chosen:
+    if kind not in ("filter", "selection") and "sites" in chosen:
         filtered = st.checkbox(t("export_filtered", lang, shown=len(shown), total=len(all_sites)), value=True,
                                key=wkey("export_filtered", lang))
     clip = st.checkbox(t("clip", lang), value=False, key=wkey("export_clip", lang), disabled=kind == "filter")
-    frames = {i: ((shown if filtered else all_sites) if i == "sites" else data.full_layer(i)) for i in chosen}
+    sites = selected if kind == "selection" else (shown if filtered else all_sites)
+    frames = {i: (sites if i == "sites" else data.full_layer(i)) for i in chosen}
     collection = export_collection(frames, region, clip=clip,
                                    filters={k: list(v) if isinstance(v, tuple) else v for k, v in f.as_dict().items()}
-                                   if filtered else {},
+                                   if filtered and kind == "filter" else {"site_ids": list(selected["id"])}
+                                   if kind == "selection" else {},
                                    rule={"scope": f.scope, "distance_m": f.distance_m})
     payload = json.dumps(collection, ensure_ascii=False).encode("utf-8")
-    place = region_name(region, lang)
+    place = region_name(region, lang, kind)
     st.caption(t("export_summary", lang, n=len(collection["features"]), mb=len(payload) / 1e6,
                  region=f"{place} ({region.adcode})" if region.adcode else place))
     st.download_button(t("download_geojson", lang), payload, file_name=export_filename(region, chosen, place=place),

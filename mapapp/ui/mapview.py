@@ -153,5 +153,7 @@ def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
         panel_ui(view, rev, clicked)
     with st.container(key="site_list"):
         selection_ui(view, shown, rev)
+    if state.page_is_behind():
+        st.rerun(scope="app")  # the export tab offers the new selection, and the map rings it
     if redraw:
         st.rerun(scope="fragment")

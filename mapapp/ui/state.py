@@ -204,3 +204,16 @@ def remember_site_click(value: object) -> str | None:
         return None
     st.session_state[_SITE_CLICK] = value
     return value.split(":")[1]
+
+
+_SEEN = "mapapp.selection_seen"  # the selection as the whole page last drew it
+
+
+def selection_drawn_by_page() -> None:
+    """The whole page has run with the current selection (its export tab offers it)."""
+    st.session_state[_SEEN] = selection()
+
+
+def page_is_behind() -> bool:
+    """The selection changed since the whole page last ran: the tabs outside the map are stale."""
+    return st.session_state.get(_SEEN, []) != selection()
