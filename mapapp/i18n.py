@@ -132,7 +132,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_drawing": ("请先用地图左侧的绘图工具画一个矩形或多边形。", "Draw a rectangle or polygon with the tools on the map first."),
     "export_layers": ("导出图层", "Layers to export"),
     "export_filtered": ("园区/基地只导出当前筛选结果（{shown} / {total} 个）", "Parks and bases: only the current filter's ({shown} of {total})"),
-    "export_summary": ("{n} 个要素，{mb:.2f} MB · {region}", "{n} features, {mb:.2f} MB · {region}"),
+    "export_summary": ("{n} 个要素 · {region}", "{n} features · {region}"),
     "clip": ("按范围裁剪要素（否则保留相交要素的完整形状）", "Clip features to the region (otherwise keep intersecting features whole)"),
     "download_geojson": ("下载 GeoJSON", "Download GeoJSON"),
     "indicators": ("适用指标", "Applicable targets"),

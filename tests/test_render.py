@@ -73,6 +73,9 @@ def test_a_range_symbol_sits_inside_its_unit_and_carries_its_outline(catalog):
     assert outline.symmetric_difference(site.geometry).area / site.geometry.area < 0.02  # simplified, same unit
     payload = {p["id"]: p for p in site_payload(catalog.sites, shapes, "zh")}
     assert payload[site.id]["range"] is True and "非实际位置" in payload[site.id]["tooltip"]
+    assert payload[site.id]["outline"] is None  # a unit's outline is sent only while the site is selected
+    chosen = {p["id"]: p for p in site_payload(catalog.sites, shapes, "zh", selected=[site.id])}
+    assert chosen[site.id]["outline"] == shape["outline"]
 
 
 def test_a_boundary_is_drawn_as_an_area(catalog):

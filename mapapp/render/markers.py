@@ -130,8 +130,10 @@ def site_payload(sites: gpd.GeoDataFrame, shapes: dict[str, dict], lang: str,
     names = located["name_zh" if lang == "zh" else "name_en"]
     kinds = located["location_kind"].map(lambda k: vocab.label(vocab.LOCATION_KINDS, k, lang))
     chosen = set(selected)
+    # A range's outline (a whole county's) is sent only while it is selected: the rest of the time it
+    # would be most of the payload and is never drawn.
     return [
-        shapes[sid] | {"id": html.escape(sid), "range": where == "range", "selected": sid in chosen,
+        shapes[sid] | {"outline": shapes[sid]["outline"] if where != "range" or sid in chosen else None, "id": html.escape(sid), "range": where == "range", "selected": sid in chosen,
                        "tooltip": html.escape(f"{name} · {kind_label}"),
                        "colour": RETROFIT_COLOURS.get(status, RETROFIT_COLOURS["unknown"]),
                        "glyph": KIND_SYMBOLS.get(kind, "●")}

@@ -15,6 +15,7 @@ from mapapp.export import (
     region_from_filter,
     region_from_geometry,
     resolve_region,
+    select,
 )
 from mapapp.i18n import t
 from mapapp.messages import text
@@ -83,14 +84,26 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
     clip = st.checkbox(t("clip", lang), value=False, key=wkey("export_clip", lang), disabled=kind == "filter")
     sites = selected if kind == "selection" else (shown if filtered else all_sites)
     frames = {i: (sites if i == "sites" else data.full_layer(i)) for i in chosen}
-    collection = export_collection(frames, region, clip=clip,
-                                   filters={k: list(v) if isinstance(v, tuple) else v for k, v in f.as_dict().items()}
-                                   if filtered and kind == "filter" else {"site_ids": list(selected["id"])}
-                                   if kind == "selection" else {},
-                                   rule={"scope": f.scope, "distance_m": f.distance_m})
-    payload = json.dumps(collection, ensure_ascii=False).encode("utf-8")
+    if kind == "selection":
+        recorded: dict = {"site_ids": list(selected["id"])}
+    else:
+        recorded = {k: list(v) if isinstance(v, tuple) else v for k, v in f.as_dict().items()} if filtered else {}
     place = region_name(region, lang, kind)
-    st.caption(t("export_summary", lang, n=len(collection["features"]), mb=len(payload) / 1e6,
-                 region=f"{place} ({region.adcode})" if region.adcode else place))
+    count = _feature_count((kind, region.adcode, region.geometry.wkb if region.geometry is not None else None,
+                            tuple(chosen), clip, tuple(sites["id"])), frames, region, clip)
+    st.caption(t("export_summary", lang, n=count, region=f"{place} ({region.adcode})" if region.adcode else place))
+
+    def payload() -> bytes:  # made when the button is pressed, not on every run of the page
+        collection = export_collection(frames, region, clip=clip, filters=recorded,
+                                       rule={"scope": f.scope, "distance_m": f.distance_m})
+        return json.dumps(collection, ensure_ascii=False).encode("utf-8")
+
     st.download_button(t("download_geojson", lang), payload, file_name=export_filename(region, chosen, place=place),
-                       mime="application/geo+json", key=wkey("export_download", lang), disabled=not chosen)
+                       mime="application/geo+json", key=wkey("export_download", lang), disabled=not chosen,
+                       on_click="ignore")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _feature_count(key: tuple, _frames: dict[str, gpd.GeoDataFrame], _region: Region, clip: bool) -> int:
+    """How many features the export will hold (`key` identifies the frames and the region)."""
+    return sum(len(select(frame, _region, clip=clip)) for frame in _frames.values())

@@ -53,7 +53,8 @@ def place_ui(f: SiteFilter, lang: str) -> tuple[str, str]:
     counties = data.full_layer("counties")
     if prefecture:
         counties = counties[counties.parent_adcode == prefecture]
-    county_names = {code: name for code, name in unit_names("counties", lang).items() if code in set(counties.adcode)}
+    offered = set(counties.adcode)
+    county_names = {code: name for code, name in unit_names("counties", lang).items() if code in offered}
     county_codes = ["", *county_names]
     county = st.sidebar.selectbox(t("county", lang), county_codes,
                                   index=county_codes.index(f.county) if f.county in county_codes else 0,
