@@ -58,6 +58,7 @@ def region_name(region: Region, lang: str, kind_chosen: str = "") -> str:
     return t(f"region_name_{region.kind}", lang) if region.kind in ("filter", "drawn") else region.label
 
 
+@st.fragment  # its widgets rerun only the tab, never the map
 def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFrame) -> None:
     lang, f = view.lang, view.filter
     specs = data.specs()
