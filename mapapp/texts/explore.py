@@ -27,6 +27,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "measure_heading": ("所画图形（按椭球面计算）：", "Drawn shapes (on the ellipsoid): "),
     "measure_line": ("线{i} 长 {km:,.2f} 公里", "line {i}: {km:,.2f} km"),
     "measure_area": ("面{i} 面积 {km2:,.2f} 平方公里、周长 {km:,.2f} 公里", "area {i}: {km2:,.2f} km², perimeter {km:,.2f} km"),
+    # Search
+    "search": ("搜索", "Search"),
+    "search_placeholder": ("名称、拼音、代码或坐标", "Name, pinyin, code or coordinates"),
+    "search_help": ("园区/基地、设区市、县（市、区）的名称或其一部分（中文、拼音或英文）；GB/T 37028 代码或行政区划代码；"
+                    "坐标：经纬度（如 115.9, 28.7 或 东经115°54′36″ 北纬28°40′），或 CGCS2000 高斯-克吕格 X/Y"
+                    "（带号前缀，或写明“39带”“中央子午线117”）。",
+                    "A park, base, prefecture or county by its name or part of it (Chinese, pinyin or English); a "
+                    "GB/T 37028 code or an adcode; coordinates: degrees (115.9, 28.7 or 115°54′36″E 28°40′N) or "
+                    "CGCS2000 Gauss-Krüger X/Y (with the zone prefix, or 'zone 39' / 'CM 117')."),
+    "search_none": ("没有找到。", "Nothing found."),
     # Selection
     "site_list": ("园区/基地列表（勾选的行即选中，地图随之显示）", "Parks and bases (ticked rows are the selection)"),
     "selection_count": ("已选中 {n} 处", "{n} selected"),

@@ -24,6 +24,7 @@ from mapapp.ui.editing import editing_ui
 from mapapp.ui.export_tab import export_ui
 from mapapp.ui.mapview import explore_ui
 from mapapp.ui.review import history_ui, review_ui
+from mapapp.ui.search import search_ui
 from mapapp.ui.state import current_view
 from mapapp.viewstate import LANGS, ViewState, from_query, parse_view, to_query
 
@@ -73,6 +74,7 @@ def page() -> None:
     state, warnings = from_query(st.query_params.to_dict(), layer_ids=data.page_layer_ids())
     lang = sidebar.language_ui(state.lang)
     chrome_ui(lang)
+    search_ui(lang, data.revision())
     st.title(t("app_title", lang))
     # Warnings and notices come and go; in one container they never move the map, which Streamlit
     # would otherwise take for a new element and reload (a blank map for a second).

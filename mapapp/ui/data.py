@@ -13,6 +13,7 @@ from mapapp.catalog.catalog import INDICATORS_CSV, SOURCES
 from mapapp.catalog.indicators import indicators_frame, validate_indicator_rows
 from mapapp.datum import from_wgs84
 from mapapp.filters import screen_sites
+from mapapp.finder import Finder
 from mapapp.i18n import t
 from mapapp.layers import LayerSpec, load_layer, load_specs
 from mapapp.paths import DATA_DIR
@@ -63,6 +64,12 @@ def revision() -> int:
 def register_sites(rev: int) -> gpd.GeoDataFrame:
     """The approved sites, placed, with their targets linked, as of revision `rev`. Treat as read-only."""
     return register_catalog(register()).sites
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def finder(rev: int) -> Finder:
+    """The search index of the register as of revision `rev`."""
+    return Finder.build(register_sites(rev), full_layer("prefectures"), full_layer("counties"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -170,6 +170,7 @@ def pop_flash(channel: str = "register") -> str | None:
 _SELECTION = "mapapp.selection"  # site ids chosen on the map, in the table, by search or by a drawn shape
 _FOCUS = "mapapp.focus"  # what the panel shows: "site" (the first selected) or "point" (the last click)
 _FRAME = "mapapp.frame"  # bounds [[south, west], [north, east]] the map should move to once
+_TABLE_GENERATION = "mapapp.table_generation"
 _SITE_CLICK = "mapapp.site_click"  # the last "site:<id>:<n>" the map reported
 
 
@@ -177,12 +178,22 @@ def selection() -> list[str]:
     return list(st.session_state.get(_SELECTION, []))
 
 
-def select(site_ids: list[str], *, frame: list[list[float]] | None = None) -> None:
-    """Make `site_ids` the selection and show the first in the panel; move the map to `frame` if given."""
+def select(site_ids: list[str], *, frame: list[list[float]] | None = None, from_table: bool = False) -> None:
+    """Make `site_ids` the selection and show the first in the panel; move the map to `frame` if given.
+    A selection made elsewhere than in the table gives the table a new identity (see table_generation)."""
     st.session_state[_SELECTION] = list(dict.fromkeys(site_ids))
+    if not from_table:
+        st.session_state[_TABLE_GENERATION] = table_generation() + 1
     st.session_state[_FOCUS] = "site"
     if frame is not None:
         st.session_state[_FRAME] = frame
+
+
+def table_generation() -> int:
+    """Bumped whenever the selection is made outside the table. The table is then drawn as a new widget
+    with the selection ticked: told to tick rows in place, it could echo its old rows back a moment
+    later (when another part of the page reported at the same time) and undo the selection."""
+    return int(st.session_state.get(_TABLE_GENERATION, 0))
 
 
 def focus() -> str:
@@ -217,3 +228,15 @@ def selection_drawn_by_page() -> None:
 def page_is_behind() -> bool:
     """The selection changed since the whole page last ran: the tabs outside the map are stale."""
     return st.session_state.get(_SEEN, []) != selection()
+
+
+def check_point(lon: float, lat: float) -> None:
+    """Check a point found by search as if it had been clicked on the map (WGS 84), and show it."""
+    st.session_state[_CLICK] = {"lon": lon, "lat": lat, "raw": None}
+    focus_point()
+
+
+def move_to(frame: list[list[float]] | None) -> None:
+    """Move the map to `frame` ([[south, west], [north, east]]) at its next run."""
+    if frame is not None:
+        st.session_state[_FRAME] = frame

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 
 import geopandas as gpd
@@ -73,14 +74,19 @@ def bounds_of(sites: gpd.GeoDataFrame) -> list[list[float]] | None:
     return [[south, west], [north, east]]
 
 
+def table_key(lang: str, ids: list[str]) -> str:
+    """Rows are positions: other rows (a new filter) or a selection made elsewhere make a new table."""
+    return f"site_table.{lang}.{state.table_generation()}.{hashlib.sha1(' '.join(ids).encode()).hexdigest()[:10]}"
+
+
 def _on_rows(key: str, shown: gpd.GeoDataFrame) -> None:
-    """Ticked rows become the selection, and the map moves to them. The table also reports a selection
-    the page gave it (a site clicked on the map): that changes nothing."""
+    """Ticked rows become the selection, and the map moves to them. A table the page has since
+    replaced may still report (its last rows, as it goes): that changes nothing."""
+    if key != table_key(key.split(".")[1], list(shown["id"])):
+        return
     rows = st.session_state[key]["selection"]["rows"]
     chosen = shown.iloc[sorted(rows)]
-    listed = set(state.selection()) & set(shown["id"])
-    if set(chosen["id"]) != listed:
-        state.select(list(chosen["id"]), frame=bounds_of(chosen))
+    state.select(list(chosen["id"]), frame=bounds_of(chosen), from_table=True)
 
 
 def _select_drawn(view_basemap: str, shown: gpd.GeoDataFrame, lang: str) -> None:
@@ -96,12 +102,9 @@ def selection_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
     """The filtered sites, linked to the map: ticked rows are the selection, and a site selected on the
     map, by search or by a drawn shape is ticked here. Click a header to sort."""
     lang = view.lang
-    key = f"site_table.{lang}"
     ids = list(shown["id"])
+    key = table_key(lang, ids)
     wanted = [ids.index(i) for i in state.selection() if i in ids]
-    table_state = st.session_state.get(key)
-    if table_state is None or sorted(table_state["selection"]["rows"]) != sorted(wanted):
-        st.session_state[key] = {"selection": {"rows": wanted, "columns": []}}
     head, clear, drawn = st.columns([3, 1, 2], vertical_alignment="center")
     head.markdown(f"**{t('site_list', lang)}** · {t('selection_count', lang, n=len(state.selection()))}")
     clear.button(t("selection_clear", lang), key=wkey("selection_clear", lang), on_click=state.select, args=([],),
@@ -111,4 +114,5 @@ def selection_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
     flash = state.pop_flash("selection")
     if flash:
         st.info(flash)
-    readable_table(site_table(shown, lang), key=key, on_select=partial(_on_rows, key, shown), selection_mode="multi-row")
+    readable_table(site_table(shown, lang), key=key, on_select=partial(_on_rows, key, shown), selection_mode="multi-row",
+                   selection_default={"selection": {"rows": wanted, "columns": []}})

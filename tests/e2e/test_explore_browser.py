@@ -95,3 +95,25 @@ def test_a_checked_point_shows_its_line_to_the_nearest_water(app: MapPage) -> No
     expect(label).to_contain_text(f"{expected.distance_m:,.0f} 米")
     expect(label).to_contain_text("鄱阳湖")
     expect(app.panel()).to_contain_text("核查点")
+
+
+def test_search_by_pinyin_opens_the_sites_panel_and_checks_a_survey_point(app: MapPage) -> None:
+    app.open()
+    sidebar = app.page.get_by_test_id("stSidebar")
+    box = sidebar.get_by_role("textbox", name="搜索")
+    app.rerun(lambda: (box.fill("zhangshu"), box.press("Enter")))
+    hit = sidebar.get_by_role("button", name=re.compile("樟树盐化工业基地"))
+    expect(sidebar.get_by_role("button", name=re.compile("樟树市"))).to_be_visible()
+    app.rerun(hit.click)
+    panel = app.panel()
+    expect(panel.get_by_role("heading", name="樟树盐化工业基地")).to_be_visible()
+    expect(panel).to_contain_text("本园区/基地适用的目标")
+    expect(panel.get_by_test_id("stDataFrame").first).to_be_visible()  # targets in a table with headers
+    expect(panel).to_contain_text("《")  # sources by their titles
+    expect(app.page.locator(".st-key-site_list")).to_contain_text("已选中 1 处")
+    expect(app.map_locator(".site-selection")).to_have_count(1)
+
+    app.rerun(lambda: (box.fill("X=3175000 Y=39412345"), box.press("Enter")))
+    expect(sidebar).to_contain_text("第39带")
+    app.rerun(sidebar.get_by_role("button", name=re.compile("核查该点")).click)
+    expect(panel.get_by_test_id("stAlertContentInfo")).to_contain_text("116.103112, 28.687831")
