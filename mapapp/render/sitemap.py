@@ -81,6 +81,7 @@ def legend_html(lang: str) -> str:
 
 def build_map(
     layers: Sequence[MapLayer], *, lang: str = "zh", basemap: str = "none", labels: list[dict] | None = None,
+    underlay: folium.map.Layer | None = None,
 ) -> folium.Map:
     """The static part of the map: basemap, vector layers in the order given, names, tools, legend.
 
@@ -91,6 +92,8 @@ def build_map(
     # With no tile layer folium sets no zoom range; the cluster plugin needs one.
     m.options.update(min_zoom=5, max_zoom=MAX_ZOOM.get(basemap, 18))
     _basemap(m, basemap)
+    if underlay is not None:  # a thematic map: filled units under every other layer
+        underlay.add_to(m)
     for layer in layers:
         vector_layer(layer.spec, layer.features, lang=lang, show=layer.show).add_to(m)
     if labels:

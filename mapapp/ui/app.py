@@ -26,6 +26,7 @@ from mapapp.ui.mapview import explore_ui
 from mapapp.ui.review import history_ui, review_ui
 from mapapp.ui.search import search_ui
 from mapapp.ui.state import current_view
+from mapapp.ui.thematic import thematic_ui
 from mapapp.viewstate import LANGS, ViewState, from_query, parse_view, to_query
 
 log = logging.getLogger("mapapp.ui")
@@ -94,9 +95,12 @@ def page() -> None:
         st.markdown(f"**{t('count', lang, shown=len(shown), total=len(sites), mapped=int(shown.geometry.notna().sum()))}** · "
                     f"{t('precision_note', lang)}")
         restriction_notice(sites, state.filter, lang)
+    theme = None
+    with guard(lang):
+        theme = thematic_ui(sites, lang)
     with guard(lang):
         ui_state.selection_drawn_by_page()
-        explore_ui(state, shown, rev)
+        explore_ui(state, shown, rev, theme)
     check_tab, export_tab, edit_tab, about_tab = st.tabs(
         [t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
     for tab, show in ((check_tab, lambda: check_ui(state)),

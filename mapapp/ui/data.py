@@ -24,6 +24,7 @@ from mapapp.render import markers
 from mapapp.render.labels import label_points
 from mapapp.render.layer_files import publish
 from mapapp.render.sitemap import layer_features, shift_for_basemap
+from mapapp.render.thematic import unit_outlines
 from mapapp.screening import load_waters, restriction_zone, simplified_zone
 from mapapp.storage import read_csv_records
 from mapapp.viewstate import RULE_ZONE
@@ -90,6 +91,13 @@ def map_features(layer_id: str, basemap: str, lang: str) -> dict | str:
     written). Read-only: folium only reads it."""
     features = layer_features(specs()[layer_id], display_layer(layer_id, basemap), lang)
     return publish(features, f"{layer_id}-{basemap}-{lang}") or features
+
+
+@st.cache_resource(show_spinner=False)
+def thematic_outlines(level: str, basemap: str) -> dict | str:
+    """The units' light outlines keyed by adcode, as a file the thematic layer fetches."""
+    outlines = unit_outlines(display_layer(level, basemap))
+    return publish(outlines, f"thematic-{level}-{basemap}") or outlines
 
 
 def page_layer_ids() -> tuple[str, ...]:

@@ -19,10 +19,12 @@ from mapapp.measure import measure_drawings
 from mapapp.pointcheck import PointCheck
 from mapapp.render.assets import check_links
 from mapapp.render.sitemap import MapLayer, build_map, points_group, sites_group
+from mapapp.render.thematic import Thematic, ThematicLayer
 from mapapp.ui import data, state
 from mapapp.ui.check import clicked_check, point_marker
 from mapapp.ui.panel import panel_ui
 from mapapp.ui.table import selection_ui
+from mapapp.ui.thematic import thematic_key
 from mapapp.viewstate import RULE_ZONE, MapView, ViewState, fit_view
 
 # What the browser sends back: a click on the map (site check), on a site (its id, see
@@ -49,10 +51,12 @@ def _guard() -> None:
 _guard()
 
 
-def map_key(view: ViewState) -> str:
-    """The static map's identity: it is rebuilt when one of these changes (the rule only if its zone is shown)."""
+def map_key(view: ViewState, shown: Thematic | None = None) -> str:
+    """The static map's identity: it is rebuilt when one of these changes (the rule only if its zone is
+    shown, the thematic map only if there is one)."""
     rule = f"-{view.filter.scope}-{view.filter.distance_m:g}" if RULE_ZONE in view.layers else ""
-    return f"map-{view.lang}-{view.basemap}-{','.join(view.layers)}{rule}"
+    theme = f"-{thematic_key(shown)}" if shown is not None else ""
+    return f"map-{view.lang}-{view.basemap}-{','.join(view.layers)}{rule}{theme}"
 
 
 def region_bounds(view: ViewState) -> list[list[float]] | None:
@@ -88,7 +92,7 @@ def _opening_view(view: ViewState, key: str) -> MapView | None:
     return view.map_view if new_map else None
 
 
-def _static_map(view: ViewState) -> Any:
+def _static_map(view: ViewState, shown: Thematic | None) -> Any:
     specs = data.specs()
     chosen = sorted((i for i in view.layers if i in specs and i != "sites"), key=lambda i: (specs[i].z, list(specs).index(i)))
     layers = [MapLayer(specs[i], data.map_features(i, view.basemap, view.lang), True) for i in chosen]
@@ -97,12 +101,15 @@ def _static_map(view: ViewState) -> Any:
         zone = MapLayer(data.rule_zone_spec(f.scope, f.distance_m),
                         data.rule_zone_features(f.scope, f.distance_m, view.basemap, view.lang), True)
         layers.insert(0, zone)
-    return build_map(layers, lang=view.lang, basemap=view.basemap, labels=data.place_labels(view.lang, view.basemap, tuple(chosen)))
+    underlay = ThematicLayer(data.thematic_outlines(shown.level, view.basemap), shown) if shown is not None else None
+    return build_map(layers, lang=view.lang, basemap=view.basemap, underlay=underlay,
+                     labels=data.place_labels(view.lang, view.basemap, tuple(chosen)))
 
 
-def _map(view: ViewState, shown: gpd.GeoDataFrame, rev: int, clicked: PointCheck | None) -> dict:
+def _map(view: ViewState, shown: gpd.GeoDataFrame, rev: int, clicked: PointCheck | None,
+         theme: Thematic | None) -> dict:
     """Draw the map with the shown sites (the selected ringed) and the checked point; what it reported."""
-    key = map_key(view)
+    key = map_key(view, theme)
     lang = view.lang
     groups = [sites_group(shown, data.site_shapes(view.basemap, rev), lang, name=data.specs()["sites"].title(lang),
                           selected=state.selection())]
@@ -111,7 +118,7 @@ def _map(view: ViewState, shown: gpd.GeoDataFrame, rev: int, clicked: PointCheck
         if points:
             groups.append(points_group(data.shift_points(points, view.basemap), name=name))
     opening = _opening_view(view, key)
-    out = st_folium(_static_map(view), key=key, height=HEIGHT, use_container_width=True, returned_objects=RETURNED,
+    out = st_folium(_static_map(view, theme), key=key, height=HEIGHT, use_container_width=True, returned_objects=RETURNED,
                     feature_group_to_add=groups, center=opening.center if opening else None,
                     zoom=opening.zoom if opening else None) or {}
     state.remember_view(out.get("center"), out.get("zoom"), key)
@@ -131,13 +138,13 @@ def measures_ui(lang: str) -> None:
 
 
 @st.fragment
-def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
+def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int, theme: Thematic | None = None) -> None:
     """The map, the panel beside it and the site table under it: one fragment, so a click on the map,
     a ticked row or a panel choice reruns only these, and each shows the others' selection."""
     map_col, panel_col = st.columns([3, 2], gap="small")
     clicked = clicked_check(view)
     with map_col:
-        out = _map(view, shown, rev, clicked)
+        out = _map(view, shown, rev, clicked, theme)
         measures_ui(view.lang)
     redraw = False
     picked = state.remember_site_click(out.get("last_object_clicked_popup"))
