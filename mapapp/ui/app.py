@@ -23,6 +23,7 @@ from mapapp.ui.chrome import chrome_ui
 from mapapp.ui.editing import editing_ui
 from mapapp.ui.export_tab import export_ui
 from mapapp.ui.mapview import explore_ui
+from mapapp.ui.plan_targets import targets_ui
 from mapapp.ui.review import history_ui, review_ui
 from mapapp.ui.search import search_ui
 from mapapp.ui.state import current_view
@@ -101,9 +102,9 @@ def page() -> None:
     with guard(lang):
         ui_state.selection_drawn_by_page()
         explore_ui(state, shown, rev, theme)
-    check_tab, export_tab, edit_tab, about_tab = st.tabs(
-        [t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
-    for tab, show in ((check_tab, lambda: check_ui(state)),
+    targets_tab, check_tab, export_tab, edit_tab, about_tab = st.tabs(
+        [t("targets_tab", lang), t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
+    for tab, show in ((targets_tab, lambda: targets_ui(lang, rev)), (check_tab, lambda: check_ui(state)),
                       (export_tab, lambda: export_ui(state, shown, sites)),
                       (edit_tab, lambda: register_ui(user, lang, rev, state.basemap)), (about_tab, lambda: about_ui(lang))):
         with tab, guard(lang):
