@@ -73,10 +73,40 @@ def count(sites: pd.DataFrame, units: pd.DataFrame, level: str, measure: str) ->
 
 # -- an indicator table the user brings --
 
+_SUFFIX = re.compile(r"(市|县|区)$")
+
+
+def _plain(name: object) -> str:
+    """' 南 昌 市 ' -> 南昌市, 'Nanchang City' -> nanchangcity."""
+    return unicodedata.normalize("NFKC", str(name)).strip().replace(" ", "").lower()
+
+
 def _name_key(name: object) -> str:
-    """南昌市 / 南昌 / ' 南 昌 ' -> 南昌: how a unit's name is matched."""
-    text = unicodedata.normalize("NFKC", str(name)).strip().replace(" ", "")
-    return re.sub(r"(市|县|区)$", "", text) if len(text) > 2 else text
+    """南昌市 / 南昌 -> 南昌: a name as typed without its unit's suffix."""
+    text = _plain(name)
+    return _SUFFIX.sub("", text) if len(text) > 2 else text
+
+
+def _names(units: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Full names and names without their suffix -> adcodes (Chinese and English)."""
+    full: dict[str, list[str]] = {}
+    short: dict[str, list[str]] = {}
+    for code, zh, en in zip(units["adcode"], units["name_zh"], units["name_en"]):
+        for name in {_plain(zh), _plain(en)}:
+            full.setdefault(name, []).append(code)
+        short.setdefault(_name_key(zh), []).append(code)
+    return full, short
+
+
+def _match(text: str, full: dict[str, list[str]], short: dict[str, list[str]]) -> list[str]:
+    """A full name matches as written; a name without a suffix (九江) matches the unit it shortens.
+    A name with a suffix is never read as another unit's (吉安市 is not 吉安县)."""
+    exact = full.get(_plain(text))
+    if exact:
+        return list(dict.fromkeys(exact))
+    if _SUFFIX.search(_plain(text)):
+        return []
+    return short.get(_plain(text), [])
 
 
 def _number(cell: object) -> float | None:
@@ -115,10 +145,8 @@ def join_table(table: pd.DataFrame, key: str, value: str, units: pd.DataFrame,
     """The table's values per adcode of `units`, and what was wrong with which row (row 1 is the
     header, as the user sees the sheet). Good rows count whatever the bad ones say."""
     by_code = set(units["adcode"])
-    by_name: dict[str, list[str]] = {}
-    for code, zh, en in zip(units["adcode"], units["name_zh"], units["name_en"]):
-        for name in {_name_key(zh), _name_key(en)}:
-            by_name.setdefault(name, []).append(code)
+    full, short = _names(units)
+    other_full = _names(other_units)[0] if other_units is not None else {}
     elsewhere = set(other_units["adcode"]) if other_units is not None else set()
     values: dict[str, float] = {}
     rows: dict[str, int] = {}
@@ -127,9 +155,10 @@ def join_table(table: pd.DataFrame, key: str, value: str, units: pd.DataFrame,
         text = str(cell).strip()
         if not text:
             continue
-        codes = [text] if text in by_code else by_name.get(_name_key(text), [])
+        codes = [text] if text in by_code else _match(text, full, short)
         if not codes:
-            said = ("是另一级行政区的代码", "is the code of a unit at the other level") if text in elsewhere else \
+            other_level = text in elsewhere or _plain(text) in other_full
+            said = ("是另一级行政区", "is a unit at the other level") if other_level else \
                 ("不是江西的行政区", "is not a unit of Jiangxi at this level")
             problems.append(msg("第 {row} 行：“{name}”" + said[0], "row {row}: {name!r} " + said[1], row=i, name=text))
             continue

@@ -117,3 +117,14 @@ def test_the_layer_has_a_chinese_legend_and_loads_nothing_from_outside(sites, pr
     for said in ("化工园区数", "无数据", "九江市: "):
         assert json.dumps(said)[1:-1] in script
     assert not [u for u in re.findall(r"https?://[^\s\"']+", script) if EXTERNAL.match(u)]
+
+
+def test_a_prefecture_name_is_never_read_as_the_county_it_shortens_to(prefectures, counties):
+    """吉安市 and 南昌市 among counties are the prefectures, not 吉安县 and 南昌县; 樟树 is 樟树市."""
+    table = pd.DataFrame({"name": ["吉安市", "南昌市", "樟树", "吉安县"], "v": ["1", "2", "3", "4"]})
+    values, problems = join_table(table, "name", "v", counties, prefectures)
+    codes = dict(zip(counties["name_zh"], counties["adcode"]))
+    assert values[codes["樟树市"]] == 3 and values[codes["吉安县"]] == 4
+    assert pd.isna(values[codes["南昌县"]])
+    said = [text(p, "zh") for p in problems]
+    assert len(said) == 2 and all("另一级" in s for s in said) and said[0].startswith("第 2 行")
