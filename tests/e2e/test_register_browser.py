@@ -43,6 +43,23 @@ def choose_site(app: MapPage, panel, typed: str, option: str, label: str = "选�
     app.quiet()
 
 
+def press_until(app: MapPage, button, outcome, tries: int = 3) -> None:
+    """Press a button until its outcome shows. Known issue (seen in about 1 run in 10): a press that
+    arrives while the map's fragment is reporting can be lost; a person then presses again, and so
+    does this test. The outcome itself is checked in full."""
+    for _ in range(tries - 1):
+        app.quiet()
+        button.click()
+        try:
+            expect(outcome).to_be_visible(timeout=8000)
+            return
+        except AssertionError:
+            continue
+    app.quiet()
+    button.click()
+    expect(outcome).to_be_visible()
+
+
 def form_pick(app: MapPage, panel, label: str, option: str) -> None:
     """Pick an option of a selectbox inside a form (no rerun until the form is sent)."""
     box = panel.get_by_role("combobox", name=label, exact=True)
@@ -82,9 +99,7 @@ def test_an_editor_proposes_a_reviewer_approves_and_the_map_shows_it(register_ap
     panel = app.tab(TAB)
     expect(panel.get_by_text("待审核的修改（1）")).to_be_visible()
     panel.get_by_text("yingtan_htz · yt_editor", exact=False).click()
-    app.quiet()
-    panel.get_by_role("button", name="通过").click()
-    expect(panel.get_by_text("待审核的修改（0）")).to_be_visible()
+    press_until(app, panel.get_by_role("button", name="通过"), panel.get_by_text("待审核的修改（0）"))
     app.open("?retrofit=planned")
     assert app.counts()[0] == 1  # approved: the map and table show it at once
 
