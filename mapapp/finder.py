@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import geopandas as gpd
 from pypinyin import Style, lazy_pinyin
@@ -211,6 +212,12 @@ def _split_pair(text: str) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
+@lru_cache(maxsize=8)
+def _to_wgs84(epsg: int) -> Transformer:
+    """Building a transformer takes ~40 ms: once per zone."""
+    return Transformer.from_crs(epsg, 4326, always_xy=True)
+
+
 def _gauss_kruger(text: str) -> Found:
     """X (northing) and Y (easting) in metres; the zone from a 带/zone word, a 中央子午线, or Y's prefix."""
     named = {k.lower(): float(v) for k, v in _GK_XY.findall(text)}
@@ -240,7 +247,7 @@ def _gauss_kruger(text: str) -> Found:
                                  "meridian (e.g. 'CM 117')"))
     except SurveyTextError as exc:
         return Found([], exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else msg(str(exc), str(exc)))
-    lon, lat = Transformer.from_crs(epsg, 4326, always_xy=True).transform(y, x)
+    lon, lat = _to_wgs84(epsg).transform(y, x)
     zone = (epsg - 4513) + 25 if prefixed else (epsg - 4534) + 25
     said = msg("按 CGCS2000 3度带高斯-克吕格第{zone}带（中央子午线{cm}°E，EPSG:{epsg}）解读，X={x:.0f}，Y={y:.0f}",
                "read as CGCS2000 3-degree Gauss-Krüger zone {zone} (central meridian {cm}°E, EPSG:{epsg}), "

@@ -128,3 +128,18 @@ def test_a_prefecture_name_is_never_read_as_the_county_it_shortens_to(prefecture
     assert pd.isna(values[codes["南昌县"]])
     said = [text(p, "zh") for p in problems]
     assert len(said) == 2 and all("另一级" in s for s in said) and said[0].startswith("第 2 行")
+
+
+def test_the_thematic_map_outlives_a_change_of_language():
+    from streamlit.testing.v1 import AppTest
+
+    from mapapp.paths import ROOT
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    at.toggle(key="thematic_on").set_value(True).run()
+    at.selectbox(key="thematic_measure.zh").set_value("chemical_parks").run()
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.toggle(key="thematic_on").value is True
+    assert at.selectbox(key="thematic_measure.en").value == "chemical_parks"

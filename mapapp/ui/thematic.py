@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -73,6 +74,15 @@ def _upload_values(level: str, lang: str) -> tuple[pd.Series, str] | None:
     return values, str(value)
 
 
+def _carried(name: str, options: Sequence[str], lang: str, widget: Callable[..., str]) -> str:
+    """A choice that outlives a change of language: the code chosen last opens the new widget."""
+    remembered = f"mapapp.thematic.{name}"
+    value = st.session_state.get(remembered, options[0])
+    chosen = widget(index=list(options).index(value) if value in options else 0, key=wkey(f"thematic_{name}", lang))
+    st.session_state[remembered] = chosen
+    return chosen
+
+
 def _value_text(value: float, share: bool) -> str:
     if pd.isna(value):
         return ""
@@ -82,15 +92,18 @@ def _value_text(value: float, share: bool) -> str:
 def thematic_ui(sites: gpd.GeoDataFrame, lang: str) -> Thematic | None:
     """The thematic map the user set up in the sidebar (None when it is off)."""
     with st.sidebar.expander(t("thematic", lang)):
-        if not st.toggle(t("thematic_on", lang), key=wkey("thematic_on", lang)):
+        # A toggle and a slider keep their value across languages; a choice whose labels change
+        # language is a new widget per language, opened on the code chosen before (see sidebar.py).
+        if not st.toggle(t("thematic_on", lang), key="thematic_on"):
             return None
-        level = st.radio(t("thematic_level", lang), LEVELS, horizontal=True, key=wkey("thematic_level", lang),
-                         format_func=lambda v: t(f"thematic_level_{v}", lang))
-        measure = st.selectbox(t("thematic_measure", lang), [*MEASURES, UPLOAD], key=wkey("thematic_measure", lang),
-                               format_func=lambda m: t(f"thematic_{m}", lang))
-        scheme = st.selectbox(t("thematic_scheme", lang), SCHEMES, key=wkey("thematic_scheme", lang),
-                              format_func=lambda s: t(f"thematic_scheme_{s}", lang))
-        k = st.slider(t("thematic_classes", lang), 3, 7, 5, key=wkey("thematic_classes", lang))
+        level = _carried("level", LEVELS, lang, lambda **kw: st.radio(
+            t("thematic_level", lang), LEVELS, horizontal=True, format_func=lambda v: t(f"thematic_level_{v}", lang), **kw))
+        measures = [*MEASURES, UPLOAD]
+        measure = _carried("measure", measures, lang, lambda **kw: st.selectbox(
+            t("thematic_measure", lang), measures, format_func=lambda m: t(f"thematic_{m}", lang), **kw))
+        scheme = _carried("scheme", SCHEMES, lang, lambda **kw: st.selectbox(
+            t("thematic_scheme", lang), SCHEMES, format_func=lambda v: t(f"thematic_scheme_{v}", lang), **kw))
+        k = st.slider(t("thematic_classes", lang), 3, 7, 5, key="thematic_classes")
     units = data.full_layer(level)
     if measure == UPLOAD:
         uploaded = _upload_values(level, lang)
