@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mapapp.catalog import vocab
-from mapapp.catalog.indicators import EVERY_PREFECTURE, UNITS, format_value
+from mapapp.catalog.indicators import EVERY_PREFECTURE, UNITS, format_value, unit_label
 from mapapp.catalog.records import split_list
 from mapapp.citations import cite, document_title
 from mapapp.i18n import t
@@ -71,7 +71,7 @@ def table(indicators: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.Data
         t("targets_bound", lang): [bound(r, lang, names) for _, r in indicators.iterrows()],
         t("target_year", lang): indicators["target_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
         t("target_value", lang): [format_value(v, u, lang) for v, u in zip(indicators["value"], indicators["unit"])],
-        t("target_unit", lang): indicators["unit"].map(lambda u: UNITS.get(u, (u, u))[0 if zh else 1]),
+        t("target_unit", lang): indicators["unit"].map(lambda u: unit_label(u, lang)),
         t("target_baseline", lang): indicators["baseline_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
         t("target_source", lang): [cite(f"{d} {c}", lang) for d, c in zip(indicators["document"], indicators["clause"])],
         t("notes_label", lang): indicators["notes_zh" if zh else "notes"].fillna("").astype(str),
@@ -93,6 +93,7 @@ def over_years(indicators: pd.DataFrame, lang: str, names: dict[str, str]) -> pd
         by_year = {int(r.target_year): r.value for r in group.itertuples()}
         row = {t("target_indicator", lang): str(first["indicator_zh" if lang == "zh" else "indicator_en"]),
                t("targets_bound", lang): bound(first, lang, names),
+               # the years' values are the plan's own numbers, so their unit is the plan's too
                t("target_unit", lang): UNITS.get(first["unit"], (first["unit"],) * 2)[0 if lang == "zh" else 1]}
         row |= {str(y): by_year.get(y) for y in years}
         row[t("targets_chart", lang)] = [by_year.get(y) for y in years]

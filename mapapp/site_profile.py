@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mapapp.catalog import vocab
-from mapapp.catalog.indicators import UNITS, format_value, general, national_context
+from mapapp.catalog.indicators import format_value, general, national_context, unit_label
 from mapapp.catalog.records import split_list
 from mapapp.citations import cite
 from mapapp.i18n import t, uncertainty_text
@@ -147,7 +147,7 @@ def target_table(targets: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("target_indicator", lang): targets["indicator_zh" if zh else "indicator_en"].astype(str),
         t("target_year", lang): targets["target_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
         t("target_value", lang): [format_value(v, u, lang) for v, u in zip(targets["value"], targets["unit"])],
-        t("target_unit", lang): targets["unit"].map(lambda u: UNITS.get(u, (u, u))[0 if zh else 1]),
+        t("target_unit", lang): targets["unit"].map(lambda u: unit_label(u, lang)),
         t("target_baseline", lang): targets["baseline_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
         t("target_source", lang): [cite(f"{d} {c}", lang) for d, c in zip(targets["document"], targets["clause"])],
     })

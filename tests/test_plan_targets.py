@@ -72,3 +72,12 @@ def test_the_tab_renders_in_both_languages(lang, header):
     frames = [d.value for d in at.dataframe]
     assert header in frames[0].columns and len(frames[1]) == 10
     assert isinstance(frames[0], pd.DataFrame)
+
+
+def test_an_english_unit_is_the_one_its_value_is_written_in(catalog):
+    en = table(catalog.indicators, "en", {})
+    row = en.loc["i000_ind_energy_total_2018"]
+    assert row["Target"] == "60 Mtce" and row["Unit"] == "Mtce"
+    years = over_years(catalog.indicators, "en", {})
+    saving = years[years["Indicator"].str.contains("savings achieved in the year")].iloc[0]
+    assert saving["2016"] == 160 and saving["Unit"] == "10k tce"  # the plan's own number and unit

@@ -37,6 +37,14 @@ _EN_SCALE = {"10k_t": (0.01, "Mt"), "10k_tce": (0.01, "Mtce"), "100m_t": (100.0,
              "10k_t_per_day": (10.0, "kt/day"), "10k_m3_per_day": (10_000.0, "m³/day")}
 
 
+def unit_label(unit: str, lang: str = "zh") -> str:
+    """The unit as `format_value` writes it in `lang` ('万吨标准煤', 'Mtce')."""
+    if lang == "en" and unit in _EN_SCALE:
+        return _EN_SCALE[unit][1]
+    zh, en = UNITS.get(unit, (unit, unit))
+    return en if lang == "en" else zh
+
+
 def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
     """'较基年下降13.5%', '480 万吨标准煤', 'II 类': a target value as people write it."""
     zh, en = UNITS.get(unit, (unit, unit))
