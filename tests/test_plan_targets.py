@@ -81,3 +81,9 @@ def test_an_english_unit_is_the_one_its_value_is_written_in(catalog):
     years = over_years(catalog.indicators, "en", {})
     saving = years[years["Indicator"].str.contains("savings achieved in the year")].iloc[0]
     assert saving["2016"] == 160 and saving["Unit"] == "10k tce"  # the plan's own number and unit
+
+
+def test_a_peak_year_reads_as_a_year_not_a_duration(catalog):
+    en = table(catalog.indicators, "en", {})
+    assert en.loc["i002_ind_co2_peak", "Target"] == "the year 2030"
+    assert table(catalog.indicators, "zh", {}).loc["i002_ind_co2_peak", "目标值"] == "2030 年"

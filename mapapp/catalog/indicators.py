@@ -25,7 +25,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "10k_m3_per_day": ("万立方米/日", "10k m³/day"),
     "t_per_h": ("吨/小时", "t/h"),
     "km": ("公里", "km"),
-    "year": ("年", "years"),
+    "year": ("年", "year"),
     "trillion_cny": ("万亿元", "trillion CNY"),
     "water_quality_class": ("类（地表水环境质量）", "(surface-water class)"),
     "qualitative": ("（定性目标）", "(qualitative)"),
@@ -51,6 +51,8 @@ def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
     label = en if lang == "en" else zh
     if value is None or value != value:  # None or NaN: qualitative targets
         return label
+    if unit == "year":  # a calendar year (the year emissions peak), not a duration
+        return f"{int(value)} 年" if lang != "en" else f"the year {int(value)}"
     if unit == "water_quality_class":
         return f"{'I II III IV V'.split()[int(value) - 1]} {label}"
     if unit == "percent_change":
