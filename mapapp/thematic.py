@@ -49,7 +49,7 @@ def count(sites: pd.DataFrame, units: pd.DataFrame, level: str, measure: str) ->
     """The register counted per unit. `sites` carry their screening `verdict` (filters.screen_sites);
     an unknown retrofit status is never counted as not done; sites whose unit is unknown are reported."""
     column = _unit_column(level)
-    placed = sites[sites[column].map(lambda v: isinstance(v, str) and v in set(units["adcode"]))]
+    placed = sites[sites[column].isin(units["adcode"])]
     status = placed["circular_retrofit"]
     picks = {
         "sites": pd.Series(True, index=placed.index),

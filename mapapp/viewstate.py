@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from mapapp.catalog import vocab
@@ -66,6 +66,15 @@ def parse_view(value: str) -> MapView | None:
     if not (south <= lat <= north and west <= lon <= east and ZOOMS[0] <= zoom <= ZOOMS[1]):
         return None
     return MapView((lat, lon), zoom)
+
+
+def corners(bounds: Sequence[float] | None, margin: float = 0.0) -> list[list[float]] | None:
+    """(west, south, east, north), as shapely and geopandas give bounds, as Leaflet's
+    [[south, west], [north, east]], widened by `margin` degrees; None stays None."""
+    if bounds is None:
+        return None
+    west, south, east, north = (float(v) for v in bounds)
+    return [[south - margin, west - margin], [north + margin, east + margin]]
 
 
 def fit_view(bounds: list[list[float]] | None, *, width: int = 900, height: int = 600) -> MapView:

@@ -35,6 +35,11 @@ def publish(features: dict, name: str) -> str | None:
     return asset_base() + path.relative_to(STATIC_DIR).as_posix()
 
 
+def layer_source(features: dict, name: str) -> dict | str:
+    """What a map layer loads: the URL of its published file, or the features when it cannot be written."""
+    return publish(features, name) or features
+
+
 def _write_atomically(path: Path, body: bytes) -> None:
     """Another process may publish the same layer at the same moment: each writes its own file and
     renames it into place, so a reader never sees half a file."""

@@ -72,7 +72,7 @@ class SiteMarkers(MacroElement):
                     className: "", iconSize: [20, 20], iconAnchor: [10, 10]});
                 var marker = L.marker([s.lat, s.lon], {icon: icon, riseOnHover: true}).bindTooltip(s.tooltip);
                 marker.on('click', function () { pick(s); });
-                if (s.outline && (!s.range || s.selected)) {
+                if (s.outline) {  // a boundary, or a selected range's unit
                     L.geoJSON(s.outline, {className: s.range ? 'site-range-outline' : 'site-boundary',
                         style: s.range ? {color: s.colour, weight: 2, dashArray: '6 4', fillOpacity: 0.08}
                                        : {color: s.colour, weight: 2, fillOpacity: 0.25}})

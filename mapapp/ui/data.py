@@ -22,7 +22,7 @@ from mapapp.register import changes
 from mapapp.register.store import open_register, register_catalog
 from mapapp.render import markers
 from mapapp.render.labels import label_points
-from mapapp.render.layer_files import publish
+from mapapp.render.layer_files import layer_source
 from mapapp.render.sitemap import layer_features, shift_for_basemap
 from mapapp.render.thematic import unit_outlines
 from mapapp.screening import load_waters, restriction_zone, simplified_zone
@@ -90,14 +90,14 @@ def map_features(layer_id: str, basemap: str, lang: str) -> dict | str:
     """The URL of the file the browser fetches a layer from (the features themselves if it cannot be
     written). Read-only: folium only reads it."""
     features = layer_features(specs()[layer_id], display_layer(layer_id, basemap), lang)
-    return publish(features, f"{layer_id}-{basemap}-{lang}") or features
+    return layer_source(features, f"{layer_id}-{basemap}-{lang}")
 
 
 @st.cache_resource(show_spinner=False)
 def thematic_outlines(level: str, basemap: str) -> dict | str:
     """The units' light outlines keyed by adcode, as a file the thematic layer fetches."""
     outlines = unit_outlines(display_layer(level, basemap))
-    return publish(outlines, f"thematic-{level}-{basemap}") or outlines
+    return layer_source(outlines, f"thematic-{level}-{basemap}")
 
 
 def page_layer_ids() -> tuple[str, ...]:
@@ -128,7 +128,7 @@ def rule_zone_features(scope: str, distance_m: float, basemap: str, lang: str) -
     zone = restriction_zone(load_waters(scope=scope), distance_m=distance_m)
     light = simplified_zone(zone, ZONE_DISPLAY_TOLERANCE_M)
     features = layer_features(rule_zone_spec(scope, distance_m), shift_for_basemap(light, basemap), lang)
-    return publish(features, f"{RULE_ZONE}-{scope}-{distance_m:g}-{basemap}-{lang}") or features
+    return layer_source(features, f"{RULE_ZONE}-{scope}-{distance_m:g}-{basemap}-{lang}")
 
 
 @st.cache_resource(show_spinner=False)

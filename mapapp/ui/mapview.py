@@ -25,7 +25,7 @@ from mapapp.ui.check import clicked_check, point_marker
 from mapapp.ui.panel import panel_ui
 from mapapp.ui.table import selection_ui
 from mapapp.ui.thematic import thematic_key
-from mapapp.viewstate import RULE_ZONE, MapView, ViewState, fit_view
+from mapapp.viewstate import RULE_ZONE, MapView, ViewState, corners, fit_view
 
 # What the browser sends back: a click on the map (site check), on a site (its id, see
 # markers.SiteMarkers), drawn shapes (export region, selection) and the view (for the link).
@@ -68,8 +68,7 @@ def region_bounds(view: ViewState) -> list[list[float]] | None:
             match = frame[frame.adcode == code]
             if match.empty:  # a stale or foreign code: show the province rather than NaN bounds
                 return None
-            west, south, east, north = match.total_bounds
-            return [[south, west], [north, east]]
+            return corners(match.total_bounds)
     return None
 
 
@@ -159,7 +158,7 @@ def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int, theme: Themat
     with panel_col, st.container(height=HEIGHT, border=False, key="site_panel"):
         panel_ui(view, rev, clicked)
     with st.container(key="site_list"):
-        selection_ui(view, shown, rev)
+        selection_ui(view, shown)
     if state.page_is_behind():
         st.rerun(scope="app")  # the export tab offers the new selection, and the map rings it
     if redraw:

@@ -30,14 +30,12 @@ def _names(lang: str, rev: int) -> dict[str, dict[str, str]]:
 def site_profile(site_id: str, view: ViewState, rev: int) -> SiteProfile | None:
     """The profile of a site as of revision `rev`, screened under every rule at the page's distance."""
     f = view.filter
-    screened = {scope: data.screened_sites(scope, f.distance_m, rev).set_index("id") for scope in SCOPES}
+    screened = {scope: data.screened_sites(scope, f.distance_m, rev).set_index("id", drop=False) for scope in SCOPES}
     if site_id not in screened[f.scope].index:
         return None
-    rows = {scope: frame.loc[site_id].copy() for scope, frame in screened.items()}
-    for row in rows.values():
-        row["id"] = site_id
-    first = rows[f.scope]
-    return profile(first, {f.scope: first} | rows, data.indicators(), view.lang, threshold_m=f.distance_m,
+    # The page's rule first, then the other.
+    rows = {scope: screened[scope].loc[site_id] for scope in sorted(SCOPES, key=lambda s: s != f.scope)}
+    return profile(rows[f.scope], rows, data.indicators(), view.lang, threshold_m=f.distance_m,
                    units=_names(view.lang, rev))
 
 
@@ -99,7 +97,8 @@ def _chosen(selected: list[str], sites: gpd.GeoDataFrame, lang: str) -> str:
 def panel_ui(view: ViewState, rev: int, clicked: PointCheck | None) -> None:
     """The selected site, or the point last clicked, or a hint of what to do."""
     lang = view.lang
-    selected = [i for i in state.selection() if i in set(data.register_sites(rev)["id"])]
+    known = set(data.register_sites(rev)["id"])
+    selected = [i for i in state.selection() if i in known]
     if not selected or (state.focus() == "point" and clicked is not None):
         clicked_point_ui(view, clicked)
         if not selected:

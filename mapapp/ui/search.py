@@ -9,27 +9,21 @@ from mapapp.finder import Hit
 from mapapp.i18n import t
 from mapapp.messages import text
 from mapapp.ui import data, state
+from mapapp.viewstate import corners
 
 MAX_SHOWN = 8
 POINT_MARGIN = 0.03  # degrees around a found point, about 3 km: the map shows its surroundings
 
 
-def _frame(bounds: tuple[float, float, float, float] | None, margin: float = 0.0) -> list[list[float]] | None:
-    if bounds is None:
-        return None
-    west, south, east, north = bounds
-    return [[south - margin, west - margin], [north + margin, east + margin]]
-
-
 def go(hit: Hit) -> None:
     """What a chosen hit does: a site is selected, a unit shown, a point checked."""
     if hit.kind == "site" and hit.key:
-        state.select([hit.key], frame=_frame(hit.bounds))
+        state.select([hit.key], frame=corners(hit.bounds))
     elif hit.kind == "point" and hit.lon is not None and hit.lat is not None:
         state.check_point(hit.lon, hit.lat)
-        state.move_to(_frame(hit.bounds, POINT_MARGIN))
+        state.move_to(corners(hit.bounds, POINT_MARGIN))
     else:
-        state.move_to(_frame(hit.bounds))
+        state.move_to(corners(hit.bounds))
 
 
 def search_ui(lang: str, rev: int) -> None:

@@ -185,8 +185,7 @@ def select(site_ids: list[str], *, frame: list[list[float]] | None = None, from_
     if not from_table:
         st.session_state[_TABLE_GENERATION] = table_generation() + 1
     st.session_state[_FOCUS] = "site"
-    if frame is not None:
-        st.session_state[_FRAME] = frame
+    move_to(frame)
 
 
 def table_generation() -> int:

@@ -14,7 +14,7 @@ from mapapp.catalog.records import split_list
 from mapapp.i18n import t
 from mapapp.ui import data, state
 from mapapp.ui.sidebar import wkey
-from mapapp.viewstate import ViewState
+from mapapp.viewstate import ViewState, corners
 
 UNKNOWN = "unknown"
 
@@ -68,10 +68,7 @@ def readable_table(frame: pd.DataFrame, **kwargs: object) -> None:
 def bounds_of(sites: gpd.GeoDataFrame) -> list[list[float]] | None:
     """[[south, west], [north, east]] of the mapped sites among `sites`, or None."""
     mapped = sites[sites.geometry.notna()]
-    if mapped.empty:
-        return None
-    west, south, east, north = mapped.total_bounds
-    return [[south, west], [north, east]]
+    return None if mapped.empty else corners(mapped.total_bounds)
 
 
 def table_key(lang: str, ids: list[str]) -> str:
@@ -98,7 +95,7 @@ def _select_drawn(view_basemap: str, shown: gpd.GeoDataFrame, lang: str) -> None
     state.select(list(inside["id"]), frame=bounds_of(inside))
 
 
-def selection_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int) -> None:
+def selection_ui(view: ViewState, shown: gpd.GeoDataFrame) -> None:
     """The filtered sites, linked to the map: ticked rows are the selection, and a site selected on the
     map, by search or by a drawn shape is ticked here. Click a header to sort."""
     lang = view.lang
