@@ -23,3 +23,7 @@ class InputFileError(MapAppError):
 
 class RegionError(MapAppError):
     """An export region that cannot be resolved: unknown or ambiguous name, bad adcode, no polygons."""
+
+
+class OptionError(MapAppError):
+    """A choice that is not offered: an output format, CRS, encoding or paper size."""

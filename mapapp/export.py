@@ -35,7 +35,11 @@ __all__ = [
     "REGION_KINDS",
     "SLIVER_M2",
     "Region",
+    "Extract",
+    "collection_of",
     "export_collection",
+    "extract",
+    "region_from_file",
     "region_from_filter",
     "region_from_geometry",
     "resolve_region",
@@ -111,6 +115,13 @@ class Region:
             return None
         return [round(float(v), COORDINATE_PRECISION) for v in self.geometry.bounds]
 
+    def name(self, lang: str) -> str:
+        """A unit's name in `lang` (from its label "鹰潭市 Yingtan (360600)"), else the label."""
+        if self.kind not in ("prefecture", "county", "province"):
+            return self.label
+        zh, _, rest = self.label.partition(" ")
+        return zh if lang == "zh" else rest.rsplit(" (", 1)[0]
+
     def describe(self) -> dict[str, Any]:
         """The region as the export's metadata records it."""
         area = None if self.geometry is None else round(geodesic_area_km2(self.geometry), 3)
@@ -161,7 +172,7 @@ def resolve_region(
     if not text:
         raise RegionError("empty region: give a name (鹰潭市, Guixi), an adcode (360681) or a polygon file")
     if _looks_like_path(text):
-        return _region_from_file(Path(text))
+        return region_from_file(Path(text))
     units = _units(prefectures, counties, province)
     if _ADCODE.match(text):
         return _region_from_adcode(text, units)
@@ -258,7 +269,7 @@ def _looks_like_path(text: str) -> bool:
     return "/" in text or "\\" in text or Path(text).suffix.lower() in REGION_FILE_SUFFIXES
 
 
-def _region_from_file(path: Path) -> Region:
+def region_from_file(path: Path) -> Region:
     if not path.exists():
         raise InputFileError(f"{path}: region file not found")
     if path.is_dir():
@@ -437,7 +448,20 @@ def _utc_iso(now: datetime | None) -> str:
     return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def export_collection(
+@dataclass(frozen=True)
+class Extract:
+    """What an export holds, before it is written in any format: each layer's chosen rows (WGS 84,
+    with the layer property first) and the metadata that describes them."""
+
+    frames: dict[str, gpd.GeoDataFrame]
+    metadata: dict[str, Any]
+
+    @property
+    def feature_count(self) -> int:
+        return sum(len(frame) for frame in self.frames.values())
+
+
+def extract(
     frames: Mapping[str, gpd.GeoDataFrame],
     region: Region,
     *,
@@ -445,27 +469,18 @@ def export_collection(
     filters: Mapping[str, Any] | None = None,
     rule: Mapping[str, Any] | None = None,
     now: datetime | None = None,
-) -> dict[str, Any]:
-    """One RFC 7946 FeatureCollection of every layer's features in `region`, with a `metadata` member.
-
-    `frames` maps layer ids to their (possibly pre-filtered) frames, in the order wanted in the file.
-    Every feature keeps all its attributes and gains LAYER_PROPERTY ("layer") with its layer id,
-    first among its properties; if any frame already has a "layer" column, every feature uses
-    LAYER_PROPERTY_FALLBACK ("mapapp_layer") instead and metadata.layer_property says so.
-    Coordinates are WGS 84 lon/lat rounded to 1e-6 degree, exterior rings counter-clockwise and
-    holes clockwise, and there is no `crs` member. `filters` and `rule` (e.g. the screening rule
-    shown on the map) are recorded as given; `now` fixes the creation time (default: the clock).
-    """
+) -> Extract:
+    """Every layer's features in `region`, with the metadata of the export (see export_collection)."""
     clip = bool(clip) and region.geometry is not None
     taken = any(LAYER_PROPERTY in frame.columns for frame in frames.values())
     layer_key = LAYER_PROPERTY_FALLBACK if taken else LAYER_PROPERTY
     specs = load_specs()
-    features: list[dict[str, Any]] = []
+    chosen_frames: dict[str, gpd.GeoDataFrame] = {}
     layers: list[dict[str, Any]] = []
     for layer_id, frame in frames.items():
         chosen = select(frame, region, clip=clip)
         chosen.insert(0, layer_key, layer_id, allow_duplicates=False)
-        features.extend(geojson_dict(chosen, precision=COORDINATE_PRECISION)["features"])
+        chosen_frames[layer_id] = chosen
         spec = specs.get(layer_id)
         layers.append({
             "id": layer_id,
@@ -488,7 +503,37 @@ def export_collection(
         "sources": SOURCES_NOTE,
         "crs": CRS_NOTE,
     }
-    return {"type": "FeatureCollection", "metadata": metadata, "features": features}
+    return Extract(chosen_frames, metadata)
+
+
+def export_collection(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    region: Region,
+    *,
+    clip: bool,
+    filters: Mapping[str, Any] | None = None,
+    rule: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """One RFC 7946 FeatureCollection of every layer's features in `region`, with a `metadata` member.
+
+    `frames` maps layer ids to their (possibly pre-filtered) frames, in the order wanted in the file.
+    Every feature keeps all its attributes and gains LAYER_PROPERTY ("layer") with its layer id,
+    first among its properties; if any frame already has a "layer" column, every feature uses
+    LAYER_PROPERTY_FALLBACK ("mapapp_layer") instead and metadata.layer_property says so.
+    Coordinates are WGS 84 lon/lat rounded to 1e-6 degree, exterior rings counter-clockwise and
+    holes clockwise, and there is no `crs` member. `filters` and `rule` (e.g. the screening rule
+    shown on the map) are recorded as given; `now` fixes the creation time (default: the clock).
+    """
+    return collection_of(extract(frames, region, clip=clip, filters=filters, rule=rule, now=now))
+
+
+def collection_of(chosen: Extract) -> dict[str, Any]:
+    """The extract as one RFC 7946 FeatureCollection with its metadata member."""
+    features: list[dict[str, Any]] = []
+    for frame in chosen.frames.values():
+        features.extend(geojson_dict(frame, precision=COORDINATE_PRECISION)["features"])
+    return {"type": "FeatureCollection", "metadata": chosen.metadata, "features": features}
 
 
 def write_export(collection: Mapping[str, Any], path: Path) -> int:
@@ -505,13 +550,15 @@ def write_export(collection: Mapping[str, Any], path: Path) -> int:
 
 
 def export_filename(region: Region, layer_ids: Iterable[str], *, day: date | None = None, suffix: str = ".geojson",
-                    place: str | None = None) -> str:
-    """`江西_鹰潭市_sites-water_areas_20261204.geojson`: the region, the layers and the date, safe on any disk.
+                    place: str | None = None, crs: int = 4326) -> str:
+    """`江西_鹰潭市_sites-water_areas_20261204.geojson`: the region, the layers, the CRS unless WGS 84, and
+    the date, safe on any disk.
 
     `place` names the region in the reader's words (the page's "当前筛选", "绘制区域"); by default the
     unit's Chinese name, or the region's kind."""
     if place is None:
         place = region.label.split(" ")[0] if region.kind in ("prefecture", "county", "province") else region.kind
-    parts = ["江西", place, "-".join(layer_ids) or "empty", f"{day or date.today():%Y%m%d}"]
+    parts = ["江西", place, "-".join(layer_ids) or "empty", *([f"EPSG{crs}"] if crs != 4326 else []),
+             f"{day or date.today():%Y%m%d}"]
     name = "_".join(re.sub(r"[^\w\-]+", "", p) or "x" for p in parts)
     return name[:150] + suffix

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mapapp.texts import explore, targets
+from mapapp.texts import explore, outputs, targets
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("江西工业绿色发展地图", "Jiangxi Green Industry Map"),
@@ -271,7 +271,7 @@ def _merge(*parts: dict[str, tuple[str, str]]) -> None:
         TEXT.update(part)
 
 
-_merge(explore.TEXT, targets.TEXT)
+_merge(explore.TEXT, targets.TEXT, outputs.TEXT)
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:

@@ -521,9 +521,20 @@ def test_cli_error_leaves_an_existing_output_untouched(tmp_path, capsys):
     assert out.read_text(encoding="utf-8") == "last week's export"
 
 
-def test_cli_refuses_a_non_geojson_output_name(tmp_path, capsys):
-    assert main(["export", "--region", "鹰潭", "--out", str(tmp_path / "out.gpkg")]) == 2
-    assert "*.geojson" in capsys.readouterr().err
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--out", "out.shp"], "cannot tell the format from the suffix"),
+    (["--format", "gpkg", "--out", "out.geojson"], "a GeoPackage file is named *.gpkg"),
+    (["--format", "dwg", "--out", "out.dwg"], "unsupported export format dwg"),
+    (["--format", "kml", "--crs", "4490", "--out", "out.kml"], "holds WGS 84 lon/lat (EPSG:4326) by definition"),
+    (["--crs", "3857", "--out", "out.gpkg"], "unsupported CRS 3857"),
+    (["--format", "xlsx", "--encoding", "GBK", "--out", "out.xlsx"], "GBK is for Shapefile and CSV"),
+])
+def test_cli_refuses_options_a_format_cannot_hold_and_writes_nothing(tmp_path, capsys, args, fragment):
+    args = [str(tmp_path / a) if a.startswith("out.") else a for a in args]
+    assert main(["export", "--region", "鹰潭", *args]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="gdal-bin (ogrinfo) not installed")
@@ -553,14 +564,22 @@ def test_prefecture_precision_site_is_in_its_prefecture_but_no_county():
     assert (in_host_county.county_adcode == host).all()
 
 
-@pytest.mark.parametrize("where", ["directory", "proc", "proc_subdir"])
+def test_cli_out_folder_gets_a_file_named_after_region_layers_crs_and_date(tmp_path, capsys):
+    assert main(["export", "--region", "鹰潭", "--layers", "sites,river_lines", "--crs", "4490", "--format", "gpkg",
+                 "--out", str(tmp_path)]) == 0
+    [written] = tmp_path.iterdir()
+    assert written.name == f"江西_鹰潭市_sites-river_lines_EPSG4490_{datetime.now():%Y%m%d}.gpkg"
+    assert "export: 100% done" in capsys.readouterr().err  # progress on the command line
+
+
+@pytest.mark.parametrize("where", ["proc", "proc_subdir"])
 def test_cli_unwritable_out_exits_2_with_one_line(tmp_path, capsys, where):
     out = {"directory": tmp_path / "taken.geojson", "proc": Path("/proc/mapapp_export.geojson"),
            "proc_subdir": Path("/proc/self/no_such_dir/out.geojson")}[where]
     if where == "directory":
         out.mkdir()
     assert main(["export", "--region", "鹰潭", "--layers", "sites", "--out", str(out)]) == 2
-    err = capsys.readouterr().err
+    err = "\n".join(line for line in capsys.readouterr().err.splitlines() if not line.startswith("export: ")) + "\n"
     assert err.startswith("mapapp: error: ") and (str(out) in err or str(out.parent) in err) and err.count("\n") == 1
     assert "Traceback" not in err
     if where == "directory":

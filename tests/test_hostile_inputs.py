@@ -215,7 +215,7 @@ def formula_workbook(path: Path, cached: dict[str, str] | None = None) -> Path:
             parts = {n: archive.read(n) for n in archive.namelist()}
         xml = parts["xl/worksheets/sheet1.xml"].decode()
         for cell, value in cached.items():
-            xml = re.sub(rf'(<c r="{cell}"[^>]*><f>[^<]*</f>)<v\s*/>', rf"\g<1><v>{value}</v>", xml)
+            xml = re.sub(rf'(<c r="{cell}"[^>]*><f>[^<]*</f>)<v\s*(?:/>|></v>)', rf"\g<1><v>{value}</v>", xml)
         parts["xl/worksheets/sheet1.xml"] = xml.encode()
         with zipfile.ZipFile(path, "w") as archive:
             for name, data in parts.items():

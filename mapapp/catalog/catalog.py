@@ -102,3 +102,10 @@ def stale_layers(catalog: Catalog, data_dir: Path = DATA_DIR) -> list[str]:
         if not path.is_file() or json.loads(path.read_text(encoding="utf-8")) != expected:
             stale.append(rel)
     return stale
+
+
+def load_indicators(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """The curated targets (indicators.csv), validated; rows with errors are left out (`mapapp data
+    validate` names them)."""
+    records, _ = validate_indicator_rows(read_csv_records(data_dir / SOURCES / INDICATORS_CSV))
+    return indicators_frame(records)

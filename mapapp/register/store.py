@@ -8,6 +8,7 @@ from sqlalchemy import Engine, func, select
 
 from mapapp.catalog.catalog import Catalog, build_catalog
 from mapapp.catalog.sites import SITE_FIELDS
+from mapapp.layers import load_layer
 from mapapp.locations import LOCATION_FIELDS, empty_locations
 from mapapp.register import schema
 from mapapp.register.database import connect
@@ -46,3 +47,14 @@ def located_sites(engine: Engine) -> gpd.GeoDataFrame:
         return empty_locations()
     return gpd.GeoDataFrame({f: [r[f] for r in rows] for f in LOCATION_FIELDS},
                             geometry=[r["geom"] for r in rows], crs=4326)
+
+
+REGISTER_LAYERS = ("sites", "clusters")
+
+
+def current_layers(engine: Engine, layer_ids: list[str]) -> dict[str, gpd.GeoDataFrame]:
+    """The layers as of now, in the order asked: sites and clusters from the approved register (what
+    the page shows), every other layer from its full-resolution file."""
+    catalog = register_catalog(engine) if set(layer_ids) & set(REGISTER_LAYERS) else None
+    return {layer_id: getattr(catalog, layer_id) if layer_id in REGISTER_LAYERS else load_layer(layer_id)
+            for layer_id in layer_ids}

@@ -9,14 +9,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from mapapp.catalog.catalog import INDICATORS_CSV, SOURCES
-from mapapp.catalog.indicators import indicators_frame, validate_indicator_rows
+from mapapp.catalog.catalog import load_indicators
 from mapapp.datum import from_wgs84
 from mapapp.filters import screen_sites
 from mapapp.finder import Finder
 from mapapp.i18n import t
 from mapapp.layers import LayerSpec, load_layer, load_specs
-from mapapp.paths import DATA_DIR
 from mapapp.pointcheck import PointCheck, check
 from mapapp.register import changes
 from mapapp.register.store import open_register, register_catalog
@@ -26,7 +24,6 @@ from mapapp.render.layer_files import layer_source
 from mapapp.render.sitemap import layer_features, shift_for_basemap
 from mapapp.render.thematic import unit_outlines
 from mapapp.screening import load_waters, restriction_zone, simplified_zone
-from mapapp.storage import read_csv_records
 from mapapp.viewstate import RULE_ZONE
 
 WATER_LAYERS = ("water_areas", "river_lines")
@@ -81,8 +78,7 @@ def screened_sites(scope: str, distance_m: float, rev: int) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False)
 def indicators() -> pd.DataFrame:
-    records, _ = validate_indicator_rows(read_csv_records(DATA_DIR / SOURCES / INDICATORS_CSV))
-    return indicators_frame(records)
+    return load_indicators()
 
 
 @st.cache_resource(show_spinner=False)
