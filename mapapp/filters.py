@@ -7,7 +7,9 @@ from dataclasses import asdict, dataclass, fields
 import geopandas as gpd
 import numpy as np
 
+from mapapp.catalog import vocab
 from mapapp.catalog.records import split_list
+from mapapp.i18n import t
 from mapapp.screening import load_waters, screen
 
 # "Within the restriction" choices; a county-level point near water is "uncertain", not "within".
@@ -78,3 +80,23 @@ def matches(sites: gpd.GeoDataFrame, f: SiteFilter) -> np.ndarray:
                    "outside": {"outside"}}[f.restriction]
         mask &= sites["verdict"].isin(allowed).to_numpy()
     return mask
+
+
+_VOCABULARIES = (("industries", "industry", vocab.INDUSTRIES), ("retrofit", "retrofit", vocab.RETROFIT_STATUSES),
+                 ("green_park", "green_park", vocab.GREEN_PARK_STATUSES), ("kinds", "kind", vocab.SITE_KINDS),
+                 ("levels", "level", vocab.LEVELS))
+
+
+def in_words(f: SiteFilter, lang: str, units: dict[str, str]) -> str:
+    """The filter as a reader of a printed map needs it ('' when nothing is filtered). `units`: adcode -> name."""
+    sep, list_sep, colon = ("；", "、", "：") if lang == "zh" else ("; ", ", ", ": ")
+    parts = [t(label, lang) + colon + list_sep.join(vocab.label(words, v, lang) for v in getattr(f, name))
+             for name, label, words in _VOCABULARIES if getattr(f, name)]
+    for name in ("prefecture", "county"):
+        code = getattr(f, name)
+        if code:
+            parts.append(t(name, lang) + colon + units.get(code, code))
+    if f.restriction != "any":
+        rule = t("panel_rule", lang, scope=t(f"scope_{f.scope}", lang), distance=f.distance_m)
+        parts.append(t("restriction", lang) + colon + t(f"restriction_{f.restriction}", lang) + (f"（{rule}）" if lang == "zh" else f" ({rule})"))
+    return sep.join(parts)

@@ -58,7 +58,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "table": ("园区/基地列表", "Parks and bases"),
     "map": ("地图", "Map"),
     "check": ("选址核查", "Site check"),
-    "export": ("导出 GeoJSON", "Export GeoJSON"),
+    "export": ("导出与打印", "Export and print"),
     "about": ("数据与说明", "Data and notes"),
     "precision_note": (
         "实心符号：有测量边界或点位的园区/基地。空心符号：位置只知道到县或设区市，符号只表示所在区域（选中后可见该区域轮廓），"
@@ -134,7 +134,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_filtered": ("园区/基地只导出当前筛选结果（{shown} / {total} 个）", "Parks and bases: only the current filter's ({shown} of {total})"),
     "export_summary": ("{n} 个要素 · {region}", "{n} features · {region}"),
     "clip": ("按范围裁剪要素（否则保留相交要素的完整形状）", "Clip features to the region (otherwise keep intersecting features whole)"),
-    "download_geojson": ("下载 GeoJSON", "Download GeoJSON"),
     "indicators": ("适用指标", "Applicable targets"),
     "general_indicators": ("全省目标适用于所有园区/基地；全国目标是背景", "province-wide targets apply to every site; national ones are context"),
     "target_indicator": ("指标", "Indicator"),

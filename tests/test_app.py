@@ -154,7 +154,21 @@ def test_export_tab_counts_the_region(sites: gpd.GeoDataFrame, prefectures: gpd.
     assert len(captions) == 1
     assert captions[0].startswith(f"{len(expected['features'])} 个要素")
     assert captions[0].endswith(f"鹰潭市 ({YINGTAN})")
-    assert at.get("download_button")
+    assert not at.get("download_button")  # a file is made on request
+    at.selectbox(key=key("export_format")).set_value("gpkg").run()
+    at.selectbox(key=key("export_crs")).set_value("4547").run()
+    at.button(key=key("make_export")).click().run()
+    [download] = at.get("download_button")
+    assert download.proto.label.startswith("下载 江西_鹰潭市_sites-water_areas-river_lines_EPSG4547_")
+    assert download.proto.label.endswith(".gpkg")
+    at.selectbox(key=key("export_crs")).set_value("4490").run()
+    assert not at.get("download_button")  # the options changed: the file made for the old ones is gone
+    at.selectbox(key=key("export_format")).set_value("kml").run()  # WGS 84 only: its CRS is fixed
+    assert at.selectbox(key=key("export_crs_fixed")).value == "4326" and at.selectbox(key=key("export_crs_fixed")).disabled
+    at.button(key=key("make_print")).click().run()
+    [download] = at.get("download_button")
+    assert download.proto.label.startswith("下载 江西_鹰潭市_") and download.proto.label.endswith(".pdf")
+    assert not at.exception and not at.error
 
     at.radio(key=key("export_region")).set_value("drawn").run()
     assert [w.value for w in at.warning] == [t("no_drawing")]
@@ -192,7 +206,7 @@ def test_within_with_no_certain_site_says_why_and_offers_the_uncertain(sites: gp
     within = sites[matches(sites, SiteFilter(restriction="within"))]
     either = sites[matches(sites, SiteFilter(restriction="within_or_uncertain"))]
     at = run(restriction="within")
-    [notice] = at.info
+    [notice] = [i for i in at.info if "无法确定" in i.value]
     assert f"另有 {len(either) - len(within)} 个无法确定" in notice.value
     [button] = [b for b in at.button if b.label == t("show_uncertain", n=len(either) - len(within))]
     button.click().run()
@@ -226,3 +240,27 @@ def test_the_zone_on_the_map_follows_the_rule_and_old_links_still_open_it() -> N
     at = run(layers="prefectures,zone_jiangxi_1000m")  # a link from before the rule's zone
     assert not at.warning
     assert at.sidebar.multiselect(key=key("layers")).value == ["prefectures", "zone"]
+
+
+def test_site_check_report_for_a_searched_point_and_a_searched_site() -> None:
+    """Search a coordinate, make its report; search a site, switch to English, make its Word report."""
+    at = run()
+    at.sidebar.text_input(key="search_query").set_value("116.0, 29.73").run()
+    [hit] = [b for b in at.sidebar.button if b.key.startswith("search_hit.0.point")]
+    hit.click().run()
+    assert at.radio(key=key("report_what")).value == "point"
+    at.button(key=key("make_report")).click().run()
+    [download] = at.get("download_button")
+    assert download.proto.label.startswith("下载 选址核查报告_116.000000_29.730000_")
+    assert download.proto.label.endswith(".pdf")
+
+    at.sidebar.text_input(key="search_query").set_value("zhangshu yanhua").run()
+    [hit] = [b for b in at.sidebar.button if b.key.startswith("search_hit.0.site")]
+    hit.click().run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    at.radio(key=key("report_what", "en")).set_value("site").run()
+    at.radio(key=key("report_format", "en")).set_value("docx").run()
+    at.button(key=key("make_report", "en")).click().run()
+    [download] = at.get("download_button")
+    assert download.proto.label.startswith("Download site_check_Zhangshu") and download.proto.label.endswith(".docx")
+    assert not at.exception and not at.error

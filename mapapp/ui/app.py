@@ -104,7 +104,7 @@ def page() -> None:
         explore_ui(state, shown, rev, theme)
     targets_tab, check_tab, export_tab, edit_tab, about_tab = st.tabs(
         [t("targets_tab", lang), t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
-    for tab, show in ((targets_tab, lambda: targets_ui(lang, rev)), (check_tab, lambda: check_ui(state)),
+    for tab, show in ((targets_tab, lambda: targets_ui(lang, rev)), (check_tab, lambda: check_ui(state, rev)),
                       (export_tab, lambda: export_ui(state, shown, sites)),
                       (edit_tab, lambda: register_ui(user, lang, rev, state.basemap)), (about_tab, lambda: about_ui(lang))):
         with tab, guard(lang):

@@ -19,6 +19,7 @@ from mapapp.messages import markdown_safe, text
 from mapapp.pointcheck import PointCheck, describe, parse_typed
 from mapapp.tables import CSV_SUFFIXES, EXCEL_SUFFIXES, VECTOR_SUFFIXES, open_input
 from mapapp.ui import data, state
+from mapapp.ui.report import site_report_ui
 from mapapp.ui.sidebar import unit_names, wkey
 from mapapp.ui.table import readable_table
 from mapapp.viewstate import ViewState
@@ -199,6 +200,8 @@ def report_ui(report: ScreenReport, lang: str) -> None:
     st.markdown("\n".join(f"- {markdown_safe(line)}" for line in lines))
 
 
-def check_ui(view: ViewState) -> None:
+def check_ui(view: ViewState, rev: int) -> None:
     typed_check_ui(view)
     upload_ui(view)
+    st.divider()
+    site_report_ui(view, rev)

@@ -15,6 +15,7 @@ from mapapp.filters import screen_sites
 from mapapp.finder import Finder
 from mapapp.i18n import t
 from mapapp.layers import LayerSpec, load_layer, load_specs
+from mapapp.outputs.site_check import ReportData, load_report_data
 from mapapp.pointcheck import PointCheck, check
 from mapapp.register import changes
 from mapapp.register.store import open_register, register_catalog
@@ -175,3 +176,9 @@ def shift_points(points: list[dict], basemap: str) -> list[dict]:
         to = from_wgs84(*p["to"], "gcj02") if p.get("to") else None
         moved.append(p | {"lon": float(lon), "lat": float(lat), "to": None if to is None else (float(to[0]), float(to[1]))})
     return moved
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def report_data(rev: int) -> ReportData:
+    """What every site-check report reads besides its subject, as of register revision `rev`."""
+    return load_report_data(register_sites(rev))

@@ -1,8 +1,9 @@
-"""Export: the current filter, a prefecture, a county or a drawn shape, as one GeoJSON file."""
+"""Export and print: the selection, the current filter, a prefecture, a county or a drawn shape, as a
+file in the format and CRS a GIS office asks for, or as a printed map."""
 
 from __future__ import annotations
 
-import json
+import hashlib
 
 import geopandas as gpd
 import streamlit as st
@@ -10,16 +11,22 @@ import streamlit as st
 from mapapp._errors import MapAppError
 from mapapp.export import (
     Region,
-    export_collection,
     export_filename,
+    extract,
     region_from_filter,
     region_from_geometry,
     resolve_region,
     select,
 )
+from mapapp.filters import in_words
 from mapapp.i18n import t
 from mapapp.messages import text
+from mapapp.outputs import Progress
+from mapapp.outputs.crs import OUTPUT_CRS
+from mapapp.outputs.formats import ENCODINGS, FORMATS, write_extract
+from mapapp.outputs.mapprint import ORIENTATIONS, PAPERS_MM, PRINT_FORMATS, MapContent, PrintOptions, print_map
 from mapapp.ui import data, state
+from mapapp.ui.downloads import Made, made_on_request
 from mapapp.ui.sidebar import wkey
 from mapapp.viewstate import ViewState
 
@@ -90,18 +97,76 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
     else:
         recorded = {k: list(v) if isinstance(v, tuple) else v for k, v in f.as_dict().items()} if filtered else {}
     place = region_name(region, lang, kind)
-    count = _feature_count((kind, region.adcode, region.geometry.wkb if region.geometry is not None else None,
-                            tuple(chosen), clip, tuple(sites["id"])), frames, region, clip)
+    shape = hashlib.sha256(region.geometry.wkb).hexdigest() if region.geometry is not None else None
+    basis = (kind, region.adcode, shape, tuple(chosen), clip, tuple(sites["id"]))
+    count = _feature_count(basis, frames, region, clip)
     st.caption(t("export_summary", lang, n=count, region=f"{place} ({region.adcode})" if region.adcode else place))
+    fmt_id, crs_id, encoding = _format_ui(lang)
 
-    def payload() -> bytes:  # made when the button is pressed, not on every run of the page
-        collection = export_collection(frames, region, clip=clip, filters=recorded,
-                                       rule={"scope": f.scope, "distance_m": f.distance_m})
-        return json.dumps(collection, ensure_ascii=False).encode("utf-8")
+    def make_export(progress: Progress) -> Made:
+        chosen_rows = extract(frames, region, clip=clip, filters=recorded,
+                              rule={"scope": f.scope, "distance_m": f.distance_m})
+        out = write_extract(chosen_rows, FORMATS[fmt_id], OUTPUT_CRS[crs_id], encoding=encoding, progress=progress)
+        name = export_filename(region, chosen, place=place, suffix=out.suffix, crs=int(crs_id))
+        return Made(out.data, name, out.mime, out.notes)
 
-    st.download_button(t("download_geojson", lang), payload, file_name=export_filename(region, chosen, place=place),
-                       mime="application/geo+json", key=wkey("export_download", lang), disabled=not chosen,
-                       on_click="ignore")
+    made_on_request("export", (*basis, fmt_id, crs_id, encoding, lang), make_export, lang, disabled=not chosen)
+    st.divider()
+    _print_ui(view, region, place, chosen, sites, basis)
+
+
+def _format_ui(lang: str) -> tuple[str, str, str]:
+    """Format, CRS and (for Shapefile and CSV) text encoding."""
+    cols = st.columns(3)
+    fmt_id = cols[0].selectbox(t("export_format", lang), list(FORMATS), format_func=lambda i: FORMATS[i].label(lang),
+                               key=wkey("export_format", lang))
+    fmt = FORMATS[fmt_id]
+    if fmt.wgs84_only:  # its own widget: the choice made for other formats is kept for them
+        crs_id = cols[1].selectbox(t("export_crs", lang), ["4326"], format_func=lambda i: OUTPUT_CRS[i].label(lang),
+                                   key=wkey("export_crs_fixed", lang), disabled=True,
+                                   help=t("export_crs_fixed", lang, fmt=fmt.label(lang)))
+    else:
+        crs_id = cols[1].selectbox(t("export_crs", lang), list(OUTPUT_CRS), format_func=lambda i: OUTPUT_CRS[i].label(lang),
+                                   key=wkey("export_crs", lang))
+    encoding = "UTF-8"
+    if fmt.encodings:
+        encoding = cols[2].radio(t("export_encoding", lang), ENCODINGS, horizontal=True, key=wkey("export_encoding", lang),
+                                 help=t("export_encoding_help", lang))
+    return fmt_id, crs_id, encoding
+
+
+def _print_ui(view: ViewState, region: Region, place: str, chosen: list[str], sites: gpd.GeoDataFrame,
+              basis: tuple) -> None:
+    """A printed map of the region (of the province for the selection or the filter) with the chosen layers."""
+    lang = view.lang
+    st.subheader(t("print_heading", lang))
+    st.caption(t("print_caption", lang))
+    if region.geometry is None:  # the selection or the filter: the whole province, with those sites
+        region = resolve_region("360000", prefectures=data.full_layer("prefectures"),
+                                counties=data.full_layer("counties"), province=data.full_layer("province"))
+        place = region_name(region, lang)
+    cols = st.columns(4)
+    paper = cols[0].selectbox(t("print_paper", lang), list(PAPERS_MM), key=wkey("print_paper", lang))
+    orientation = cols[1].radio(t("print_orientation", lang), ORIENTATIONS, horizontal=True,
+                                format_func=lambda o: t(f"print_{o}", lang), key=wkey("print_orientation", lang))
+    fmt = cols[2].radio(t("print_file_format", lang), PRINT_FORMATS, horizontal=True, format_func=str.upper,
+                        key=wkey("print_format", lang))
+    title = cols[3].text_input(t("print_title_input", lang), key=wkey("print_title", lang), max_chars=60,
+                               placeholder=t("print_title", lang, place=place))
+    specs = data.specs()
+    units = data.unit_names(lang)
+
+    def make_print(progress: Progress) -> Made:
+        layers = {i: (specs[i], data.full_layer(i)) for i in chosen if i != "sites"}
+        content = MapContent(region, place, layers, sites if "sites" in chosen else None,
+                             in_words(view.filter, lang, units["prefectures"] | units["counties"]),
+                             units=data.full_layer("prefectures" if region.kind == "province" else "counties"))
+        options = PrintOptions(paper=paper, orientation=orientation, fmt=fmt, lang=lang, title=title.strip())
+        name = export_filename(region, chosen, place=place, suffix=f".{fmt}")
+        return Made(print_map(content, options, progress=progress), name, f"application/{fmt}" if fmt == "pdf"
+                    else "image/png")
+
+    made_on_request("print", (*basis, paper, orientation, fmt, title, lang, view.filter), make_print, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

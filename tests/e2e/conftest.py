@@ -30,7 +30,17 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import pytest
 import shapely
-from playwright.sync_api import Browser, BrowserContext, Error, Frame, Locator, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Download,
+    Error,
+    Frame,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -440,6 +450,16 @@ class MapPage:
         panel = self.page.get_by_role("tabpanel", name=name, exact=True)
         expect(panel).to_be_visible()
         return panel
+
+    def make_and_download(self, scope: Locator, suffix: str, *, nth: int = 0) -> Download:
+        """Press the `nth` 生成文件 (make the file) in `scope`, then its download button (named after a file
+        ending in `suffix`); the download."""
+        self.rerun(scope.get_by_role("button", name="生成文件").nth(nth).click)
+        button = scope.get_by_test_id("stDownloadButton").filter(has_text=suffix).get_by_role("button")
+        expect(button).to_be_visible(timeout=30_000)
+        with self.page.expect_download() as download:
+            button.click()
+        return download.value
 
     def site_table(self) -> Locator:
         """The site table's grid (st.dataframe draws on a canvas; the grid carries aria-rowcount)."""

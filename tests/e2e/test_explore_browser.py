@@ -45,15 +45,13 @@ def test_ticked_rows_are_the_selection_on_the_map_and_in_the_export(app: MapPage
     first = load_layer("sites").iloc[0]
     expect(panel.get_by_role("heading", name=first["name_zh"])).to_be_visible()
 
-    export = app.tab("导出 GeoJSON")
+    export = app.tab("导出与打印")
     choice = export.get_by_text("选中的园区/基地（3 处）")
     expect(choice).to_be_visible()
     app.rerun(choice.click)
     expect(export.get_by_test_id("stCaptionContainer").filter(has_text="个要素")).to_contain_text("选中园区")
-    with app.page.expect_download() as download:
-        export.get_by_test_id("stDownloadButton").get_by_role("button").click()
     path = tmp_path / "selection.geojson"
-    download.value.save_as(path)
+    app.make_and_download(export, ".geojson").save_as(path)
     collection = json.loads(path.read_text(encoding="utf-8"))
     ids = [f["properties"]["id"] for f in collection["features"] if f["properties"]["layer"] == "sites"]
     assert sorted(ids) == sorted(load_layer("sites")["id"].iloc[:3])

@@ -182,7 +182,7 @@ def test_export_prefecture_geojson_reads_in_gdal(app: MapPage, sites: gpd.GeoDat
     assert yingtan_counties == set(counties.loc[counties["parent_adcode"] == YINGTAN, "adcode"])
 
     app.open()
-    panel = app.tab("导出 GeoJSON")
+    panel = app.tab("导出与打印")
     app.rerun(panel.get_by_text("设区市", exact=True).click)  # the region radio
     app.pick(panel, "设区市", "鹰潭", "鹰潭市")
     layers = panel.get_by_test_id("stMultiSelect").filter(has_text="导出图层")
@@ -192,11 +192,10 @@ def test_export_prefecture_geojson_reads_in_gdal(app: MapPage, sites: gpd.GeoDat
     expect(caption).to_contain_text(f"{len(expected['features'])} 个要素")
     expect(caption).to_contain_text(f"鹰潭市 ({YINGTAN})")
 
-    with app.page.expect_download() as download:
-        panel.get_by_test_id("stDownloadButton").get_by_role("button").click()
-    assert download.value.suggested_filename.startswith("江西_鹰潭市_sites-water_areas-counties_")
+    download = app.make_and_download(panel, ".geojson")
+    assert download.suggested_filename.startswith("江西_鹰潭市_sites-water_areas-counties_")
     path = tmp_path / "export.geojson"
-    download.value.save_as(path)
+    download.save_as(path)
     got = read_export(path, expected)
     assert site_ids(got) == site_ids(expected)
     assert layer_counts(got) == layer_counts(expected)
@@ -234,17 +233,15 @@ def test_export_drawn_rectangle(app: MapPage, sites: gpd.GeoDataFrame, tmp_path:
     expected = export_collection(frames, region, clip=False)
     assert site_ids(expected), "the rectangle should hold some sites"
 
-    panel = app.tab("导出 GeoJSON")
+    panel = app.tab("导出与打印")
     # The drawing reruns the map's fragment, then the page (for this tab): the click may land in
     # either run, so wait for what it shows, not for a count of runs.
     panel.get_by_text("地图上绘制的矩形或多边形", exact=True).click()
     caption = panel.get_by_test_id("stCaptionContainer").filter(has_text="个要素")
     expect(caption).to_contain_text(f"{len(expected['features'])} 个要素")
     expect(caption).to_contain_text("绘制区域")
-    with app.page.expect_download() as download:
-        panel.get_by_test_id("stDownloadButton").get_by_role("button").click()
     path = tmp_path / "drawn.geojson"
-    download.value.save_as(path)
+    app.make_and_download(panel, ".geojson").save_as(path)
     got = read_export(path, expected)
     assert got["metadata"]["region"]["kind"] == "drawn"
     assert site_ids(got) == site_ids(expected)
@@ -301,7 +298,7 @@ def test_english_page(app: MapPage, sites: gpd.GeoDataFrame) -> None:
     expect(app.page.get_by_role("heading", level=1)).to_have_text("Jiangxi Green Industry Map")
     app.expect_counts(len(sites), len(sites), located(sites), lang="en")
     assert app.marker_count() == located(sites)
-    expect(app.page.get_by_role("tab", name="Export GeoJSON")).to_be_visible()
+    expect(app.page.get_by_role("tab", name="Export and print")).to_be_visible()
 
 
 def test_guard_sees_requests_that_leave(app: MapPage) -> None:
@@ -383,8 +380,8 @@ def test_an_upload_without_known_columns_is_picked_checked_and_drawn(app: MapPag
     expect(app.page.get_by_test_id("stException")).to_have_count(0)
     app.map_frame().wait_for_function(f"() => ({POINTS_JS})() >= 3")  # the three good rows, by verdict
     # The other tabs still render while the file stays in the uploader.
-    export = app.tab("导出 GeoJSON")
-    expect(export.get_by_test_id("stDownloadButton")).to_be_visible()
+    export = app.tab("导出与打印")
+    expect(export.get_by_role("button", name="生成文件").first).to_be_visible()
     expect(app.tab("数据与说明").get_by_test_id("stDataFrame")).to_be_visible()
     # In English the same file, its settings and its result are still there, in English.
     app.rerun(app.page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click)
