@@ -170,8 +170,18 @@ def test_export_tab_counts_the_region(sites: gpd.GeoDataFrame, prefectures: gpd.
     assert download.proto.label.startswith("下载 江西_鹰潭市_") and download.proto.label.endswith(".pdf")
     assert not at.exception and not at.error
 
-    at.radio(key=key("export_region")).set_value("drawn").run()
-    assert [w.value for w in at.warning] == [t("no_drawing")]
+    # In English every choice is still there.
+    at.selectbox(key=key("export_format")).set_value("shp").run()
+    at.radio(key=key("export_encoding")).set_value("GBK").run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.radio(key=key("export_region", "en")).value == "prefecture"
+    assert at.selectbox(key=key("export_prefecture", "en")).value == YINGTAN
+    assert at.selectbox(key=key("export_format", "en")).value == "shp"
+    assert at.selectbox(key=key("export_crs", "en")).value == "4490"
+    assert at.radio(key=key("export_encoding", "en")).value == "GBK"
+
+    at.radio(key=key("export_region", "en")).set_value("drawn").run()
+    assert [w.value for w in at.warning] == [t("no_drawing", "en")]
 
 
 def test_markdown_in_the_link_is_shown_as_typed_not_as_a_link() -> None:

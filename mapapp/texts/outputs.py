@@ -4,6 +4,7 @@ from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
     # exports
+    "export_heading": ("导出数据", "Export data"),
     "export_format": ("格式", "Format"),
     "export_crs": ("坐标系", "Coordinate system"),
     "export_crs_fixed": ("{fmt} 按规范只用 WGS 84 经纬度", "{fmt} holds WGS 84 lon/lat only"),

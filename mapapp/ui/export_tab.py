@@ -27,7 +27,7 @@ from mapapp.outputs.formats import ENCODINGS, FORMATS, write_extract
 from mapapp.outputs.mapprint import ORIENTATIONS, PAPERS_MM, PRINT_FORMATS, MapContent, PrintOptions, print_map
 from mapapp.ui import data, state
 from mapapp.ui.downloads import Made, made_on_request
-from mapapp.ui.sidebar import wkey
+from mapapp.ui.sidebar import carried, carried_many, wkey
 from mapapp.viewstate import ViewState
 
 REGION_KINDS = ("selection", "filter", "prefecture", "county", "drawn")
@@ -42,8 +42,8 @@ def _region_ui(kind: str, view: ViewState) -> Region | None:
         names = data.unit_names(lang)[layer]
         preset = view.filter.county if kind == "county" else view.filter.prefecture
         codes = list(names)
-        code = st.selectbox(t(kind, lang), codes, index=codes.index(preset) if preset in codes else 0,
-                            format_func=names.get, key=wkey(f"export_{kind}", lang))
+        code = carried(f"export_{kind}", codes, lang, lambda **kw: st.selectbox(t(kind, lang), codes, format_func=names.get,
+                                                                                **kw), default=preset or None)
         return resolve_region(code, prefectures=data.full_layer("prefectures"), counties=data.full_layer("counties"),
                               province=data.full_layer("province"))
     drawn = state.drawn_polygon(view.basemap)
@@ -57,11 +57,8 @@ def region_name(region: Region, lang: str, kind_chosen: str = "") -> str:
     """The region in the page's language: a unit's name and code, or what the region is."""
     if region.kind == "filter" and kind_chosen == "selection":
         return t("region_name_selection", lang)
-    if region.adcode:
-        names = data.unit_names(lang)
-        name = names["prefectures"].get(region.adcode) or names["counties"].get(region.adcode)
-        if name:
-            return name
+    if region.kind in ("prefecture", "county", "province"):
+        return region.name(lang)
     return t(f"region_name_{region.kind}", lang) if region.kind in ("filter", "drawn") else region.label
 
 
@@ -70,8 +67,9 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
     lang, f = view.lang, view.filter
     specs = data.specs()
     selected = all_sites[all_sites["id"].isin(state.selection())]
-    kind = st.radio(t("region", lang), REGION_KINDS, index=0 if len(selected) else 1, horizontal=True,
-                    format_func=lambda k: t(f"region_{k}", lang, n=len(selected)), key=wkey("export_region", lang))
+    kind = carried("export_region", REGION_KINDS, lang, lambda **kw: st.radio(
+        t("region", lang), REGION_KINDS, horizontal=True, format_func=lambda k: t(f"region_{k}", lang, n=len(selected)),
+        **kw), default="selection" if len(selected) else "filter")
     if kind == "selection" and selected.empty:
         st.warning(t("no_selection", lang))
         return
@@ -82,9 +80,9 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
         return
     if region is None:
         return
-    chosen = st.multiselect(t("export_layers", lang), list(specs), default=["sites", "water_areas", "river_lines"],
-                            format_func=lambda i: specs[i].title(lang), key=wkey("export_layers", lang),
-                            placeholder=t("choose", lang))
+    chosen = carried_many("export_layers", list(specs), lang, lambda **kw: st.multiselect(
+        t("export_layers", lang), list(specs), format_func=lambda i: specs[i].title(lang), placeholder=t("choose", lang),
+        **kw), default=["sites", "water_areas", "river_lines"])
     filtered = True
     if kind not in ("filter", "selection") and "sites" in chosen:
         filtered = st.checkbox(t("export_filtered", lang, shown=len(shown), total=len(all_sites)), value=True,
@@ -101,6 +99,7 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
     basis = (kind, region.adcode, shape, tuple(chosen), clip, tuple(sites["id"]))
     count = _feature_count(basis, frames, region, clip)
     st.caption(t("export_summary", lang, n=count, region=f"{place} ({region.adcode})" if region.adcode else place))
+    st.subheader(t("export_heading", lang))
     fmt_id, crs_id, encoding = _format_ui(lang)
 
     def make_export(progress: Progress) -> Made:
@@ -118,20 +117,20 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
 def _format_ui(lang: str) -> tuple[str, str, str]:
     """Format, CRS and (for Shapefile and CSV) text encoding."""
     cols = st.columns(3)
-    fmt_id = cols[0].selectbox(t("export_format", lang), list(FORMATS), format_func=lambda i: FORMATS[i].label(lang),
-                               key=wkey("export_format", lang))
+    fmt_id = carried("export_format", list(FORMATS), lang, lambda **kw: cols[0].selectbox(
+        t("export_format", lang), list(FORMATS), format_func=lambda i: FORMATS[i].label(lang), **kw))
     fmt = FORMATS[fmt_id]
     if fmt.wgs84_only:  # its own widget: the choice made for other formats is kept for them
         crs_id = cols[1].selectbox(t("export_crs", lang), ["4326"], format_func=lambda i: OUTPUT_CRS[i].label(lang),
                                    key=wkey("export_crs_fixed", lang), disabled=True,
                                    help=t("export_crs_fixed", lang, fmt=fmt.label(lang)))
     else:
-        crs_id = cols[1].selectbox(t("export_crs", lang), list(OUTPUT_CRS), format_func=lambda i: OUTPUT_CRS[i].label(lang),
-                                   key=wkey("export_crs", lang))
+        crs_id = carried("export_crs", list(OUTPUT_CRS), lang, lambda **kw: cols[1].selectbox(
+            t("export_crs", lang), list(OUTPUT_CRS), format_func=lambda i: OUTPUT_CRS[i].label(lang), **kw))
     encoding = "UTF-8"
     if fmt.encodings:
-        encoding = cols[2].radio(t("export_encoding", lang), ENCODINGS, horizontal=True, key=wkey("export_encoding", lang),
-                                 help=t("export_encoding_help", lang))
+        encoding = carried("export_encoding", ENCODINGS, lang, lambda **kw: cols[2].radio(
+            t("export_encoding", lang), ENCODINGS, horizontal=True, help=t("export_encoding_help", lang), **kw))
     return fmt_id, crs_id, encoding
 
 
@@ -146,12 +145,13 @@ def _print_ui(view: ViewState, region: Region, place: str, chosen: list[str], si
                                 counties=data.full_layer("counties"), province=data.full_layer("province"))
         place = region_name(region, lang)
     cols = st.columns(4)
-    paper = cols[0].selectbox(t("print_paper", lang), list(PAPERS_MM), key=wkey("print_paper", lang))
-    orientation = cols[1].radio(t("print_orientation", lang), ORIENTATIONS, horizontal=True,
-                                format_func=lambda o: t(f"print_{o}", lang), key=wkey("print_orientation", lang))
-    fmt = cols[2].radio(t("print_file_format", lang), PRINT_FORMATS, horizontal=True, format_func=str.upper,
-                        key=wkey("print_format", lang))
-    title = cols[3].text_input(t("print_title_input", lang), key=wkey("print_title", lang), max_chars=60,
+    paper = carried("print_paper", list(PAPERS_MM), lang, lambda **kw: cols[0].selectbox(
+        t("print_paper", lang), list(PAPERS_MM), **kw))
+    orientation = carried("print_orientation", ORIENTATIONS, lang, lambda **kw: cols[1].radio(
+        t("print_orientation", lang), ORIENTATIONS, horizontal=True, format_func=lambda o: t(f"print_{o}", lang), **kw))
+    fmt = carried("print_format", PRINT_FORMATS, lang, lambda **kw: cols[2].radio(
+        t("print_file_format", lang), PRINT_FORMATS, horizontal=True, format_func=str.upper, **kw))
+    title = cols[3].text_input(t("print_title_input", lang), key="print_title", max_chars=60,  # any language
                                placeholder=t("print_title", lang, place=place))
     specs = data.specs()
     units = data.unit_names(lang)

@@ -19,7 +19,7 @@ from mapapp.outputs.report_files import REPORT_FORMATS, report_file
 from mapapp.outputs.site_check import Subject, boundary_subject, build_report, point_subject, site_subject
 from mapapp.ui import data, state
 from mapapp.ui.downloads import Made, made_on_request
-from mapapp.ui.sidebar import wkey
+from mapapp.ui.sidebar import carried, wkey
 from mapapp.viewstate import ViewState
 
 SUBJECTS = ("point", "site", "drawn", "file")
@@ -31,8 +31,8 @@ def site_report_ui(view: ViewState, rev: int) -> None:
     lang = view.lang
     st.subheader(t("report_heading", lang))
     st.caption(t("report_caption", lang))
-    what = st.radio(t("report_what", lang), SUBJECTS, horizontal=True, format_func=lambda k: t(f"report_what_{k}", lang),
-                    key=wkey("report_what", lang))
+    what = carried("report_what", SUBJECTS, lang, lambda **kw: st.radio(
+        t("report_what", lang), SUBJECTS, horizontal=True, format_func=lambda k: t(f"report_what_{k}", lang), **kw))
     try:
         subject = _subject(what, view, rev)
     except MapAppError as exc:
@@ -41,8 +41,8 @@ def site_report_ui(view: ViewState, rev: int) -> None:
     if subject is None:
         return
     st.caption(t("report_ready", lang, what=markdown_safe(_said(subject, lang))))
-    fmt = st.radio(t("report_file_format", lang), REPORT_FORMATS, horizontal=True, format_func=str.upper,
-                   key=wkey("report_format", lang))
+    fmt = carried("report_format", REPORT_FORMATS, lang, lambda **kw: st.radio(
+        t("report_file_format", lang), REPORT_FORMATS, horizontal=True, format_func=str.upper, **kw))
 
     def make(progress: Progress) -> Made:
         report_data = data.report_data(rev)

@@ -10,6 +10,7 @@ state (the URL), which is exactly what the user had chosen.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import streamlit as st
@@ -28,6 +29,26 @@ def wkey(name: str, lang: str) -> str:
     """A widget key for one language (see the module docstring), and for each reset by the page."""
     generation = st.session_state.get(_GENERATIONS, {}).get(name, 0)
     return f"{name}.{lang}" + (f".{generation}" if generation else "")
+
+
+def carried(name: str, options: Sequence[str], lang: str, widget: Callable[..., str], default: str | None = None) -> str:
+    """A choice outside the URL that outlives a change of language: the code chosen last opens the new
+    language's widget (`widget` takes `index` and `key`)."""
+    remembered = f"mapapp.carried.{name}"
+    value = st.session_state.get(remembered, default if default is not None else options[0])
+    chosen = widget(index=list(options).index(value) if value in options else 0, key=wkey(name, lang))
+    st.session_state[remembered] = chosen
+    return chosen
+
+
+def carried_many(name: str, options: Sequence[str], lang: str, widget: Callable[..., list[str]],
+                 default: Sequence[str]) -> list[str]:
+    """As `carried`, for a multiselect (`widget` takes `default` and `key`)."""
+    remembered = f"mapapp.carried.{name}"
+    value = [v for v in st.session_state.get(remembered, default) if v in options]
+    chosen = widget(default=value, key=wkey(name, lang))
+    st.session_state[remembered] = chosen
+    return chosen
 
 
 def _options(vocabulary: dict[str, tuple[str, str]], lang: str) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,7 +28,7 @@ from mapapp.thematic import (
     value_columns,
 )
 from mapapp.ui import data
-from mapapp.ui.sidebar import wkey
+from mapapp.ui.sidebar import carried
 
 UPLOAD = "upload"
 MAX_PROBLEMS_SHOWN = 20
@@ -74,15 +73,6 @@ def _upload_values(level: str, lang: str) -> tuple[pd.Series, str] | None:
     return values, str(value)
 
 
-def _carried(name: str, options: Sequence[str], lang: str, widget: Callable[..., str]) -> str:
-    """A choice that outlives a change of language: the code chosen last opens the new widget."""
-    remembered = f"mapapp.thematic.{name}"
-    value = st.session_state.get(remembered, options[0])
-    chosen = widget(index=list(options).index(value) if value in options else 0, key=wkey(f"thematic_{name}", lang))
-    st.session_state[remembered] = chosen
-    return chosen
-
-
 def _value_text(value: float, share: bool) -> str:
     if pd.isna(value):
         return ""
@@ -96,12 +86,12 @@ def thematic_ui(sites: gpd.GeoDataFrame, lang: str) -> Thematic | None:
         # language is a new widget per language, opened on the code chosen before (see sidebar.py).
         if not st.toggle(t("thematic_on", lang), key="thematic_on"):
             return None
-        level = _carried("level", LEVELS, lang, lambda **kw: st.radio(
+        level = carried("thematic_level", LEVELS, lang, lambda **kw: st.radio(
             t("thematic_level", lang), LEVELS, horizontal=True, format_func=lambda v: t(f"thematic_level_{v}", lang), **kw))
         measures = [*MEASURES, UPLOAD]
-        measure = _carried("measure", measures, lang, lambda **kw: st.selectbox(
+        measure = carried("thematic_measure", measures, lang, lambda **kw: st.selectbox(
             t("thematic_measure", lang), measures, format_func=lambda m: t(f"thematic_{m}", lang), **kw))
-        scheme = _carried("scheme", SCHEMES, lang, lambda **kw: st.selectbox(
+        scheme = carried("thematic_scheme", SCHEMES, lang, lambda **kw: st.selectbox(
             t("thematic_scheme", lang), SCHEMES, format_func=lambda v: t(f"thematic_scheme_{v}", lang), **kw))
         k = st.slider(t("thematic_classes", lang), 3, 7, 5, key="thematic_classes")
     units = data.full_layer(level)
