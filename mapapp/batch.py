@@ -116,9 +116,12 @@ def screen_file(
     datum: str = "wgs84", waters_path: Path | None = None, shoreline_accuracy_m: float | None = None,
     lon_col: str | None = None, lat_col: str | None = None,
     max_rows: int | None = None, chunk_rows: int = 100_000, progress: Progress | None = None,
-    input_name: str | None = None,
+    input_name: str | None = None, waters: Waters | None = None,
 ) -> tuple[gpd.GeoDataFrame | None, ScreenReport]:
     """Screen every row of `path`; write to `out` (CSV/GeoJSON) or, with no `out`, return the rows.
+
+    `waters`, when given, is the already built waters of `scope` (a Dask worker builds it once for
+    all its partitions); otherwise they are loaded here.
 
     Raises InputFileError (a bilingual message) when nothing can be read, when the file has more
     than `max_rows` rows, or when `out` cannot be written; bad rows never raise: each is kept
@@ -135,7 +138,7 @@ def screen_file(
     if first is None:
         raise InputFileError(msg("文件没有数据行（只有表头？）", "{path}: no data rows (only a header?)",
                                  path=input_name or Path(path).name))
-    waters = load_waters(scope=scope, path=waters_path, shoreline_accuracy_m=shoreline_accuracy_m)
+    waters = waters or load_waters(scope=scope, path=waters_path, shoreline_accuracy_m=shoreline_accuracy_m)
     described = source.describe()
     meta = provenance(waters, distance_m) | {"input": input_name or str(path), "input_format": described, "datum": datum}
     scope_zh = t(f"scope_{scope}", "zh") if waters_path is None else f"自定义水域文件 {Path(waters_path).name}"

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from mapapp._errors import OptionError
 from mapapp.batch import screen_file
+from mapapp.dask_engine import Settings, screen_on_dask
 from mapapp.datum import DATUMS
+from mapapp.messages import msg
 from mapapp.screening import DEFAULT_THRESHOLD_M, SCOPES
 
 _PROGRESS_MIN_BYTES = 10 << 20  # a progress line only for inputs that take a while
@@ -37,6 +40,12 @@ water:  the packaged waters are GSHHG 2.3.7 (accuracy hundreds of metres): the Y
         accuracy_m). Use --waters with an authoritative shoreline file when one is available; its
         own accuracy_m is used when present, else it is taken as exact; --shoreline-accuracy
         sets one accuracy for every shoreline (0: treat it as exact).
+engine: --engine dask screens on a Dask cluster: the one at --scheduler ADDRESS (tcp://host:8786),
+        else a local cluster of --workers processes (default: one per core). INPUT is a CSV,
+        Parquet or GeoParquet file, or a folder of them (partitions); --out is a new folder that
+        gets one result file per partition, of the input's kind (part-00000.csv, ...), with the
+        same columns as the in-process engine writes. A worker lost mid-run is replaced and its
+        partitions are done again; every partition's file is written once, atomically.
 exit:   0 when the run completed (even if some rows are invalid); 2 when nothing could be read.
 """
 
@@ -86,6 +95,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                      help="accuracy of the shoreline in metres, for every water (default: each feature's accuracy_m)")
     cmd.add_argument("--lon-col", metavar="NAME", help="longitude column, if not found by name")
     cmd.add_argument("--lat-col", metavar="NAME", help="latitude column, if not found by name")
+    cmd.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local (default): this process; dask: a Dask cluster (see below)")
+    cmd.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: an existing cluster's scheduler")
+    cmd.add_argument("--workers", type=int, metavar="N", help="with --engine dask and no --scheduler: local workers")
     cmd.add_argument("--chunk-rows", type=int, default=100_000, help=argparse.SUPPRESS)
     cmd.set_defaults(func=run)
 
@@ -112,6 +125,10 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.engine == "dask":
+        return _run_dask(args)
+    if args.scheduler or args.workers:
+        raise OptionError(msg("--scheduler 和 --workers 只用于 --engine dask", "--scheduler and --workers go with --engine dask"))
     progress = _Progress(args.input)
     try:
         _, report = screen_file(args.input, out=args.out, scope=args.scope, distance_m=args.distance, datum=args.datum,
@@ -120,5 +137,19 @@ def run(args: argparse.Namespace) -> int:
                                 chunk_rows=args.chunk_rows, progress=progress)
     finally:
         progress.close()
+    print("\n".join(report.lines("en")), file=sys.stderr)
+    return 0
+
+
+def _run_dask(args: argparse.Namespace) -> int:
+    settings = Settings(scope=args.scope, distance_m=args.distance, datum=args.datum,
+                        waters_path=str(args.waters) if args.waters else None,
+                        shoreline_accuracy_m=args.shoreline_accuracy, lon_col=args.lon_col, lat_col=args.lat_col)
+
+    def progress(done: int, total: int) -> None:
+        print(f"mapapp screen: {done}/{total} partitions", file=sys.stderr)
+
+    report = screen_on_dask(args.input, args.out, settings, scheduler=args.scheduler, workers=args.workers,
+                            progress=progress)
     print("\n".join(report.lines("en")), file=sys.stderr)
     return 0
