@@ -255,6 +255,8 @@ def test_the_zone_on_the_map_follows_the_rule_and_old_links_still_open_it() -> N
 def test_site_check_report_for_a_searched_point_and_a_searched_site() -> None:
     """Search a coordinate, make its report; search a site, switch to English, make its Word report."""
     at = run()
+    at.button(key=key("make_report")).click().run()  # no point yet: said, nothing made
+    assert [e.value for e in at.error] == [t("report_no_point")] and not at.get("download_button")
     at.sidebar.text_input(key="search_query").set_value("116.0, 29.73").run()
     [hit] = [b for b in at.sidebar.button if b.key.startswith("search_hit.0.point")]
     hit.click().run()

@@ -56,6 +56,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_what_drawn": ("地图上所画的范围", "The shape drawn on the map"),
     "report_what_file": ("上传的边界文件", "An uploaded boundary file"),
     "report_no_point": ("请先在地图上单击一个点，或在侧栏搜索坐标。", "Click a point on the map first, or search for coordinates in the sidebar."),
+    "report_point_hint": ("报告针对地图上最后单击（或在侧栏搜索到）的点，其坐标写在报告和文件名中。",
+                          "The report is for the point last clicked on the map (or found by search); its coordinates "
+                          "are in the report and its file name."),
     "report_pick_site": ("园区/基地", "Site"),
     "report_no_location": ("该园区/基地位置未知，无法核查；请先在登记册中补充位置。",
                            "This site's location is unknown, so it cannot be checked: add one in the register first."),

@@ -145,7 +145,7 @@ def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int, theme: Themat
     with map_col:
         out = _map(view, shown, rev, clicked, theme)
         measures_ui(view.lang)
-    redraw, whole_page = False, False
+    redraw = False
     picked = state.remember_site_click(out.get("last_object_clicked_popup"))
     if picked:
         state.select([picked])
@@ -153,13 +153,13 @@ def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int, theme: Themat
     elif state.remember_click(out.get("last_clicked"), view):
         state.focus_point()
         clicked, redraw = clicked_check(view), True  # draw the point in its verdict's colour
-        whole_page = True  # the check tab's report offers the new point    if state.remember_drawings(out.get("all_drawings")):
+    if state.remember_drawings(out.get("all_drawings")):
         st.rerun(scope="app")  # the export tab and the selection offer the new shape
     with panel_col, st.container(height=HEIGHT, border=False, key="site_panel"):
         panel_ui(view, rev, clicked)
     with st.container(key="site_list"):
         selection_ui(view, shown)
-    if state.page_is_behind() or whole_page:
+    if state.page_is_behind():
         st.rerun(scope="app")  # the export tab offers the new selection, and the map rings it
     if redraw:
         st.rerun(scope="fragment")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from mapapp._errors import MapAppError
+from mapapp._errors import MapAppError, OptionError
 from mapapp.export import REGION_FILE_SUFFIXES, region_from_file
 from mapapp.i18n import t
-from mapapp.messages import markdown_safe, text
+from mapapp.messages import Msg, markdown_safe, text
 from mapapp.outputs import Progress
 from mapapp.outputs.report_files import REPORT_FORMATS, report_file
 from mapapp.outputs.site_check import Subject, boundary_subject, build_report, point_subject, site_subject
@@ -38,13 +38,19 @@ def site_report_ui(view: ViewState, rev: int) -> None:
     except MapAppError as exc:
         st.error(text(exc, lang))
         return
-    if subject is None:
+    if what == "point":  # the map reruns alone on a click: name no point here that may be an old one
+        st.caption(t("report_point_hint", lang))
+    elif subject is None:
         return
-    st.caption(t("report_ready", lang, what=markdown_safe(_said(subject, lang))))
+    else:
+        st.caption(t("report_ready", lang, what=markdown_safe(_said(subject, lang))))
     fmt = carried("report_format", REPORT_FORMATS, lang, lambda **kw: st.radio(
         t("report_file_format", lang), REPORT_FORMATS, horizontal=True, format_func=str.upper, **kw))
 
     def make(progress: Progress) -> Made:
+        # A map click reruns only the map: the point is read again when the button is pressed.
+        if subject is None:
+            raise OptionError(Msg(t("report_no_point", "en"), t("report_no_point", "zh")))
         report_data = data.report_data(rev)
         progress(0.1, "checking")
         report = build_report(subject, report_data, lang=lang)
@@ -53,7 +59,7 @@ def site_report_ui(view: ViewState, rev: int) -> None:
             f"site_check_{_safe(_said(subject, lang))}_{stamp}.{fmt}"
         return Made(report_file(report, report_data.layers, fmt, progress=progress), name, MIMES[fmt])
 
-    identity = (what, subject.label, subject.geometry.wkb if subject.geometry is not None else b"", fmt, lang, rev)
+    identity = (what, subject.label if subject else "", subject.geometry.wkb if subject else b"", fmt, lang, rev)
     made_on_request("report", identity, make, lang)
 
 
@@ -61,10 +67,7 @@ def _subject(what: str, view: ViewState, rev: int) -> Subject | None:
     lang = view.lang
     if what == "point":
         clicked = state.click()
-        if clicked is None:
-            st.caption(t("report_no_point", lang))  # a hint, not an alert: nothing is wrong
-            return None
-        return point_subject(*clicked)
+        return None if clicked is None else point_subject(*clicked)
     if what == "site":
         return _site(lang, rev)
     if what == "drawn":

@@ -58,7 +58,7 @@ def test_report_for_a_clicked_point_says_what_the_page_says(app: MapPage, tmp_pa
     page_distance = re.search(r"([\d,]+) ?米", said.inner_text()).group(1)
 
     panel = app.tab("选址核查")
-    expect(panel.get_by_text("将核查：", exact=False)).to_be_visible()
+    expect(panel.get_by_text("报告针对地图上最后单击", exact=False)).to_be_visible()
     download = app.make_and_download(panel, ".pdf")
     assert re.match(r"选址核查报告_11[56]\.\d{6}_29\.7\d{5}_\d{8}\.pdf$", download.suggested_filename)
     path = tmp_path / "report.pdf"
