@@ -11,9 +11,9 @@ from typing import NoReturn
 
 from mapapp import __version__
 from mapapp._errors import MapAppError
-from mapapp.commands import data, export, layers, printing, report, review, screen, users
+from mapapp.commands import data, export, layers, ogc, printing, report, review, screen, users
 
-SUBCOMMANDS = (layers, data, screen, export, printing, report, users, review)
+SUBCOMMANDS = (layers, data, screen, export, printing, report, users, review, ogc)
 
 
 class _Parser(argparse.ArgumentParser):
