@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import warnings
@@ -11,9 +12,11 @@ from typing import NoReturn
 
 from mapapp import __version__
 from mapapp._errors import MapAppError
-from mapapp.commands import data, export, layers, ogc, printing, report, review, screen, users
 
-SUBCOMMANDS = (layers, data, screen, export, printing, report, users, review, ogc)
+# Subcommand -> its module under mapapp/commands/. Only the module of the command given is imported
+# (all of them for --help): `mapapp screen` does not pay for matplotlib, reportlab or pygeoapi.
+SUBCOMMANDS = {"layers": "layers", "data": "data", "screen": "screen", "export": "export", "print": "printing",
+               "report": "report", "users": "users", "review": "review", "serve-ogc": "ogc"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,12 +26,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="mapapp", description="Jiangxi Green Industry Map: data, screening and export.")
     parser.add_argument("--version", action="version", version=f"mapapp {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in SUBCOMMANDS:
-        module.add_parser(commands)
+    given = next((a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")), None)
+    names = [given] if given in SUBCOMMANDS else list(SUBCOMMANDS)
+    for name in names:
+        importlib.import_module(f"mapapp.commands.{SUBCOMMANDS[name]}").add_parser(commands)
     return parser
 
 
@@ -36,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Exit 0 on success; 2 with one line on stderr for a user error (bad input, a file
     that cannot be read or written); 3 for a bug, still one line, never a traceback; 130 on Ctrl-C; 141 on
     a closed pipe."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         with warnings.catch_warnings():
             # GDAL's and numpy's notes on odd input: the affected rows carry their own messages.
