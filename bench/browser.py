@@ -142,12 +142,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--port", type=int, default=8641)
+    parser.add_argument("--url", help="measure a running deployment (e.g. behind nginx, deploy/) instead of "
+                                      "starting a server")
     options = parser.parse_args()
-    url = f"http://127.0.0.1:{options.port}/"
+    url = options.url or f"http://127.0.0.1:{options.port}/"
     results: dict[str, list[float | None]] = {k: [] for k in GOALS} | {"open (warm cache)": []}
     payload: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="mapapp-bench-") as folder:
-        server = serve(options.port, Path(folder))
+        server = None if options.url else serve(options.port, Path(folder))
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -176,8 +178,9 @@ def main() -> None:
                     page.context.close()
                 browser.close()
         finally:
-            server.terminate()
-            server.wait(10)
+            if server is not None:
+                server.terminate()
+                server.wait(10)
     print(f"mapapp page benchmark, Chromium, {options.rounds} rounds (seconds: median, min, max; goal)")
     for step, values in results.items():
         done = [v for v in values if v is not None]

@@ -7,6 +7,6 @@
 # reports, and PostgreSQL 15 + PostGIS, of which the tests start a private server (initdb in a
 # temporary directory) to run the register's tests against.
 source "$(dirname "$0")/bootstrap.sh"
-apt_install gmt gmt-gshhg-full chromium fonts-wqy-microhei gdal-bin poppler-utils postgresql-15-postgis-3
+apt_install gmt gmt-gshhg-full chromium fonts-wqy-microhei gdal-bin poppler-utils nginx postgresql-15-postgis-3
 pip_install test,build
 exec .venv/bin/python -m pytest "$@"
