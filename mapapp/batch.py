@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,10 +165,17 @@ def screen_file(
         report.seconds = time.perf_counter() - started
         return frame, report
     sink = CsvSink(out) if kind == "csv" else GeoJsonSink(out, metadata=meta)
-    with sink:
+    # One chunk is written while the next is screened (Arrow's writer releases the GIL); at most one
+    # waits, so memory stays that of two chunks.
+    with sink, ThreadPoolExecutor(1, thread_name_prefix="mapapp-writer") as writer:
+        pending: Future | None = None
         for chunk, result, geoms in screened:
             table = run.table(chunk, result, with_wkt=kind == "csv" and chunk.geometry is not None)
-            sink.write(table if isinstance(sink, CsvSink) else output_frame(table, geoms))
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(sink.write, table if isinstance(sink, CsvSink) else output_frame(table, geoms))
+        if pending is not None:
+            pending.result()
     report.seconds = time.perf_counter() - started
     return None, report
 

@@ -37,8 +37,9 @@ def neutralise_table(table: pa.Table) -> pa.Table:
     columns = []
     for column in table.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            risky = pc.and_(pc.match_substring_regex(column, _ARROW_RISKY),
-                            pc.invert(pc.match_substring_regex(column, _ARROW_NUMBER)))
-            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+            starts = pc.match_substring_regex(column, _ARROW_RISKY)
+            if pc.any(starts).as_py():  # most columns have no cell that starts like a formula: done
+                risky = pc.and_(starts, pc.invert(pc.match_substring_regex(column, _ARROW_NUMBER)))
+                column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=table.schema)
