@@ -596,3 +596,24 @@ def test_cli_refuses_to_write_over_its_region_file_or_into_a_missing_folder(tmp_
     assert "the output is the input file itself" in capsys.readouterr().err and region.read_bytes() == before
     assert main(["export", "--region", "鹰潭", "--layers", "sites", "--out", str(tmp_path / "no" / "o.geojson")]) == 2
     assert "folder does not exist" in capsys.readouterr().err and sorted(tmp_path.iterdir()) == [region]
+
+
+def test_cli_export_reads_the_register_not_the_packaged_files(tmp_path, monkeypatch, capsys):
+    """What a keeper approved is what `mapapp export` hands out."""
+    import pandas as pd
+
+    from mapapp.register.accounts import add_user, authenticate
+    from mapapp.register.imports import import_table
+    from mapapp.register.store import open_register
+
+    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    monkeypatch.setenv("MAPAPP_DATABASE_URL", url)
+    engine = open_register(url)
+    add_user(engine, "rv", "reviewer", "a long enough password")
+    import_table(engine, authenticate(engine, "rv", "a long enough password"),
+                 pd.DataFrame({"id": ["guixi_etdz"], "notes": ["核实于 2026 年 11 月"], "source": ["test"]}))
+    engine.dispose()
+    out = tmp_path / "guixi.geojson"
+    assert main(["export", "--region", "贵溪", "--layers", "sites", "--out", str(out)]) == 0
+    notes = {f["properties"]["id"]: f["properties"]["notes"] for f in _read(out)["features"]}
+    assert notes["guixi_etdz"] == "核实于 2026 年 11 月"
