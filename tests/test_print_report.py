@@ -192,3 +192,14 @@ def test_quoted_rules_are_the_plans_own_words():
     plans = "".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt"))
     quoted = [r for r in RULES if r.quoted]
     assert quoted and all(r.quote_zh in plans for r in quoted)
+
+
+def test_a_boundary_outside_jiangxi_is_not_checked_and_the_report_says_why(report_data):
+    import shapely
+
+    from mapapp.outputs.site_check import boundary_subject
+
+    report = build_report(boundary_subject(shapely.box(115.95, 29.85, 115.98, 29.87), label="湖北一侧"), report_data,
+                          lang="zh")  # across the Yangtze from 九江: Hubei
+    assert {c.verdict.verdict for c in report.checks} == {"invalid"}
+    assert all("在江西省外" in c.verdict.said for c in report.checks) and report.nearest_m is None

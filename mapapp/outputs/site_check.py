@@ -6,7 +6,7 @@ Pure of any file format: mapapp/outputs/report_files.py lays it out as PDF or Wo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import geopandas as gpd
@@ -22,9 +22,11 @@ from mapapp.geo import JIANGXI_BBOX
 from mapapp.ground import FROM_LCC
 from mapapp.i18n import t
 from mapapp.layers import LayerSpec, load_layer, load_specs
-from mapapp.messages import msg
+from mapapp.messages import msg, text
 from mapapp.outputs.cartography import project
+from mapapp.region import load_region
 from mapapp.rules import RULES, RuleText
+from mapapp.screening import screen
 from mapapp.site_profile import Verdict, facts, site_targets, target_table, verdict
 from mapapp.waters import load_waters
 
@@ -142,9 +144,12 @@ def build_report(subject: Subject, data: ReportData, *, lang: str, now: datetime
     checks = []
     for scope in SCOPES:
         for distance in DISTANCES_M:
-            row = screen_sites(frame, scope=scope, distance_m=distance).iloc[0]
-            checks.append(RuleCheck(scope, distance, verdict(row, scope, distance, lang, units.get("waters", {}))))
-    widest = screen_sites(frame, scope="jiangxi", distance_m=DISTANCES_M[0]).iloc[0]
+            row = _screened(frame, subject, scope, distance)
+            said = verdict(row, scope, distance, lang, units.get("waters", {}))
+            if row.get("error") is not None and pd.notna(row.get("error")):  # e.g. outside Jiangxi: say where
+                said = replace(said, said=f"{said.said}{_aside(text(row['error'], lang), lang)}")
+            checks.append(RuleCheck(scope, distance, said))
+    widest = _screened(frame, subject, "jiangxi", DISTANCES_M[0])
     name_zh = widest.get("nearest_water") if pd.notna(widest.get("distance_m")) else None
     return CheckReport(
         lang=lang, subject=subject, facts=_facts(subject, lang, counties, units), checks=checks,
@@ -154,6 +159,19 @@ def build_report(subject: Subject, data: ReportData, *, lang: str, now: datetime
         rules=RULES, targets={k: target_table(v, lang) for k, v in _targets(subject, indicators, counties).items()},
         sources=_sources(subject, lang), checksums={scope: load_waters(scope=scope).checksum for scope in SCOPES},
         created=now or datetime.now(UTC))
+
+
+def _screened(frame: gpd.GeoDataFrame, subject: Subject, scope: str, distance_m: float) -> pd.Series:
+    """The subject screened under one rule. A register site as the page screens it; a point or
+    boundary someone brings is also checked against Jiangxi, as the page's point check does."""
+    if subject.site is not None:
+        return screen_sites(frame, scope=scope, distance_m=distance_m).iloc[0]
+    return screen(frame, waters=load_waters(scope=scope), threshold_m=distance_m, region=load_region(),
+                  uncertainty_column="location_accuracy_m").iloc[0]
+
+
+def _aside(said: str, lang: str) -> str:
+    return f"（{said}）" if lang == "zh" else f" ({said})"
 
 
 def _place(geom: BaseGeometry | None, counties: gpd.GeoDataFrame) -> tuple[str, str] | None:
