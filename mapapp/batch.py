@@ -148,7 +148,7 @@ def screen_file(
                                                     f"{waters.source['label']}",
                           rule_zh=f"距{scope_zh} {distance_m:,.0f} 米以内（水域数据校验值 {waters.checksum[:12]}）",
                           warnings=source.warnings, out=out)  # the same list: reading adds to it
-    run = _Run(waters=waters, region=load_region(), threshold=distance_m, datum=datum, rule=meta["rule"])
+    run = ScreenRun(waters=waters, region=load_region(), threshold=distance_m, datum=datum, rule=meta["rule"])
     screened = _screened(_chain(first, chunks), run, report, max_rows=max_rows, progress=progress,
                          expected=source.rows or source.rows_estimate, want_geometry=kind != "csv")
     if out is None:
@@ -180,7 +180,7 @@ def screen_file(
     return None, report
 
 
-def _screened(chunks: Iterator[Chunk], run: _Run, report: ScreenReport, *, max_rows: int | None,
+def _screened(chunks: Iterator[Chunk], run: ScreenRun, report: ScreenReport, *, max_rows: int | None,
               progress: Progress | None, expected: int | None,
               want_geometry: bool) -> Iterator[tuple[Chunk, ScreenResult, np.ndarray | None]]:
     """Each chunk screened, with the report kept up to date and the row limit enforced as rows arrive."""
@@ -201,7 +201,7 @@ def _check_rows(rows: int | None, max_rows: int | None) -> None:
 
 
 @dataclass
-class _Run:
+class ScreenRun:
     """The fixed settings of one run, applied chunk by chunk."""
 
     waters: Waters

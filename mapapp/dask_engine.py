@@ -31,7 +31,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from mapapp._errors import InputFileError, OptionError
-from mapapp.batch import EXAMPLES, ScreenReport, _Run, screen_file
+from mapapp.batch import EXAMPLES, ScreenReport, ScreenRun, screen_file
 from mapapp.coordinates import find_coordinate_columns, parse_coordinates
 from mapapp.messages import msg
 from mapapp.region import load_region
@@ -74,7 +74,7 @@ _BUILD_LOCK = threading.Lock()
 _BUILDS: Counter[tuple] = Counter()  # how often this process built a run's waters (tests read it)
 
 
-def _run(settings: Settings) -> _Run:
+def _run(settings: Settings) -> ScreenRun:
     with _BUILD_LOCK:  # threads of one worker share one index, built by the first that needs it
         return _cached_run(settings.scope, settings.distance_m, settings.datum, settings.waters_path,
                            settings.shoreline_accuracy_m)
@@ -82,10 +82,10 @@ def _run(settings: Settings) -> _Run:
 
 @lru_cache(maxsize=4)
 def _cached_run(scope: str, distance_m: float, datum: str, waters_path: str | None,
-                accuracy: float | None) -> _Run:
+                accuracy: float | None) -> ScreenRun:
     _BUILDS[(scope, distance_m, waters_path, accuracy)] += 1
     waters = load_waters(scope=scope, path=Path(waters_path) if waters_path else None, shoreline_accuracy_m=accuracy)
-    return _Run(waters=waters, region=load_region(), threshold=distance_m, datum=datum,
+    return ScreenRun(waters=waters, region=load_region(), threshold=distance_m, datum=datum,
                 rule=provenance(waters, distance_m)["rule"])
 
 

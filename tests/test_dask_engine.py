@@ -142,10 +142,6 @@ def test_cli_dask_engine_and_its_refusals(points_csv, tmp_path, capsys, small_pa
     assert "reads CSV, Parquet or GeoParquet" in capsys.readouterr().err
 
 
-def test_partition_geometry_is_read_from_wkb():
-    assert shapely.from_wkb(shapely.to_wkb(shapely.Point(116, 28))).equals(shapely.Point(116, 28))
-
-
 def test_a_folder_of_csv_partitions_gives_one_result_per_file(points_csv, single, client, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
