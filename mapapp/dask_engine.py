@@ -35,7 +35,7 @@ from mapapp.batch import EXAMPLES, ScreenReport, ScreenRun, screen_file
 from mapapp.coordinates import find_coordinate_columns, parse_coordinates
 from mapapp.messages import msg
 from mapapp.region import load_region
-from mapapp.screening import VERDICTS, load_waters, provenance
+from mapapp.screening import VERDICTS, load_waters, rule_label
 from mapapp.sinks import CsvSink
 from mapapp.storage import atomic_write
 from mapapp.tables import Chunk
@@ -86,7 +86,7 @@ def _cached_run(scope: str, distance_m: float, datum: str, waters_path: str | No
     _BUILDS[(scope, distance_m, waters_path, accuracy)] += 1
     waters = load_waters(scope=scope, path=Path(waters_path) if waters_path else None, shoreline_accuracy_m=accuracy)
     return ScreenRun(waters=waters, region=load_region(), threshold=distance_m, datum=datum,
-                rule=provenance(waters, distance_m)["rule"])
+                rule=rule_label(waters, distance_m))
 
 
 def builds() -> int:
@@ -245,7 +245,7 @@ def _report(path: Path, out_dir: Path, settings: Settings, kind: str, results: l
             seconds: float) -> ScreenReport:
     waters = load_waters(scope=settings.scope, path=Path(settings.waters_path) if settings.waters_path else None,
                          shoreline_accuracy_m=settings.shoreline_accuracy_m)
-    rule = provenance(waters, settings.distance_m)["rule"]
+    rule = rule_label(waters, settings.distance_m)
     report = ScreenReport(input_name=str(path), input_format=f"{kind}, {len(results)} partitions on Dask",
                           datum=settings.datum, rule=rule, waters=f"{waters.scope}: {waters.source['selection']}",
                           out=out_dir, seconds=seconds)

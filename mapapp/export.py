@@ -456,10 +456,6 @@ class Extract:
     frames: dict[str, gpd.GeoDataFrame]
     metadata: dict[str, Any]
 
-    @property
-    def feature_count(self) -> int:
-        return sum(len(frame) for frame in self.frames.values())
-
 
 def extract(
     frames: Mapping[str, gpd.GeoDataFrame],

@@ -9,7 +9,7 @@ import numpy as np
 
 from mapapp.catalog import vocab
 from mapapp.catalog.records import split_list
-from mapapp.i18n import t
+from mapapp.i18n import aside, t
 from mapapp.screening import load_waters, screen
 
 # "Within the restriction" choices; a county-level point near water is "uncertain", not "within".
@@ -98,5 +98,5 @@ def in_words(f: SiteFilter, lang: str, units: dict[str, str]) -> str:
             parts.append(t(name, lang) + colon + units.get(code, code))
     if f.restriction != "any":
         rule = t("panel_rule", lang, scope=t(f"scope_{f.scope}", lang), distance=f.distance_m)
-        parts.append(t("restriction", lang) + colon + t(f"restriction_{f.restriction}", lang) + (f"（{rule}）" if lang == "zh" else f" ({rule})"))
+        parts.append(t("restriction", lang) + colon + t(f"restriction_{f.restriction}", lang) + aside(rule, lang))
     return sep.join(parts)

@@ -280,6 +280,11 @@ def t(key: str, lang: str = "zh", **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def aside(text: str, lang: str) -> str:
+    """A remark after what it qualifies: （…） in Chinese, " (…)" in English."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
 def field_label(field: str, lang: str = "zh") -> str:
     """A layer attribute's name as people read it (the attribute's own name if none is known)."""
     pair = FIELDS.get(field)

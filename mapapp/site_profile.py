@@ -15,7 +15,7 @@ from mapapp.catalog import vocab
 from mapapp.catalog.indicators import format_value, general, national_context, unit_label
 from mapapp.catalog.records import split_list
 from mapapp.citations import cite
-from mapapp.i18n import t, uncertainty_text
+from mapapp.i18n import aside, t, uncertainty_text
 from mapapp.screening import uncertain_reasons
 
 UNKNOWN = "unknown"
@@ -60,16 +60,12 @@ def _place(name: object, names: dict[str, str], code: object, lang: str) -> str:
     return name
 
 
-def _aside(text: str, lang: str) -> str:
-    return f"（{text}）" if lang == "zh" else f" ({text})"
-
-
 def status_text(site: pd.Series, field_name: str, vocabulary: dict[str, tuple[str, str]], lang: str) -> str:
     """A status with its date and source, or just the label when it is unknown."""
     said = vocab.label(vocabulary, site[field_name], lang)
     extras = [_text(site.get(f"{field_name}_as_of")), cite(_text(site.get(f"{field_name}_source")), lang)]
     extras = [e for e in extras if e and e != UNKNOWN]
-    return said + (_aside("; ".join(extras), lang) if extras else "")
+    return said + (aside("; ".join(extras), lang) if extras else "")
 
 
 def location_text(site: pd.Series, lang: str) -> str:
@@ -80,7 +76,7 @@ def location_text(site: pd.Series, lang: str) -> str:
         said += ("，" if lang == "zh" else ", ") + t("accuracy_about", lang, m=t("metres", lang, n=site["location_accuracy_m"]))
     extras = [_text(site.get(f)) for f in ("location_source", "location_captured") if _text(site.get(f))]
     if kind in ("boundary", "point") and extras:
-        said += _aside("; ".join(extras), lang)
+        said += aside("; ".join(extras), lang)
     return said
 
 
@@ -90,13 +86,13 @@ def facts(site: pd.Series, lang: str, units: dict[str, dict[str, str]]) -> list[
     place = (f"{_place(site.get('prefecture_zh'), units.get('prefectures', {}), site.get('prefecture_adcode'), lang)} / "
              f"{_place(site.get('county_zh'), units.get('counties', {}), site.get('county_adcode'), lang)}")
     if site.get("county_basis") == "zone_name":
-        place += _aside(t("county_from_name", lang), lang)
+        place += aside(t("county_from_name", lang), lang)
     kind = vocab.label(vocab.SITE_KINDS, site["kind"], lang)
     if _text(site.get("gbt37028_code")):
         kind += f" · GB/T 37028: {site['gbt37028_code']}"
     level = vocab.label(vocab.LEVELS, site["level"], lang)
     if _text(site.get("level_basis")):
-        level += _aside(vocab.label(vocab.LEVEL_BASES, site["level_basis"], lang), lang)
+        level += aside(vocab.label(vocab.LEVEL_BASES, site["level_basis"], lang), lang)
     rows = [(t("kind", lang), kind), (t("level", lang), level),
             (t("prefecture", lang) + " / " + t("county", lang), place)]
     holder = _text(site.get("within_id"))
@@ -107,7 +103,7 @@ def facts(site: pd.Series, lang: str, units: dict[str, dict[str, str]]) -> list[
         (t("industry", lang), sep.join(vocab.label(vocab.INDUSTRIES, c, lang) for c in split_list(site["industries"]))),
         (t("retrofit", lang), status_text(site, "circular_retrofit", vocab.RETROFIT_STATUSES, lang)),
         (t("green_park", lang), status_text(site, "green_park", vocab.GREEN_PARK_STATUSES, lang)
-         + _aside(t("green_park_batches", lang), lang)),
+         + aside(t("green_park_batches", lang), lang)),
         (t("location", lang), location_text(site, lang)),
     ]
     if pd.notna(site.get("area_ha")):
@@ -131,7 +127,7 @@ def verdict(screened: pd.Series, scope: str, threshold_m: float, lang: str, wate
             reasons = uncertain_reasons(float(screened["distance_m"]), threshold_m, own, shore)
             said += uncertainty_text(reasons, lang, shoreline_m=shore)
     water = water_names.get(screened["nearest_water"], screened["nearest_water"])
-    nearest = t("metres", lang, n=screened["distance_m"]) + _aside(_text(water), lang)
+    nearest = t("metres", lang, n=screened["distance_m"]) + aside(_text(water), lang)
     farthest = t("metres", lang, n=screened["max_distance_m"]) if pd.notna(screened.get("max_distance_m")) else ""
     overlap = ""
     if pd.notna(screened.get("overlap_ha")):

@@ -26,6 +26,8 @@ from mapapp.storage import read_vector
 _F = NDArray[np.float64]
 _I = NDArray[np.intp]
 
+WATER_LAYERS = ("water_areas", "river_lines")  # the packaged regulated waters
+
 # What each scope covers: features are selected by the comma-separated `rule_groups` field.
 SCOPES: dict[str, str] = {
     "jiangxi": "长江江西段、鄱阳湖和赣抚信饶修五河干流 (Jiangxi's 2018 plan: Yangtze Jiangxi section, Poyang Lake, "
@@ -196,7 +198,7 @@ def load_waters(*, scope: str = "jiangxi", path: Path | None = None, shoreline_a
     _check_scope(scope)
     if path is None:
         frames, files = [], []
-        for layer_id in ("water_areas", "river_lines"):
+        for layer_id in WATER_LAYERS:
             spec = get_spec(layer_id)
             frames.append(load_layer(layer_id))
             files.append({"file": spec.file, "sha256": file_sha256(spec.path())})

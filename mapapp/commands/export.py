@@ -98,6 +98,12 @@ def layer_ids(text: str) -> list[str]:
     return ids
 
 
+def named_region(text: str) -> Region:
+    """The region a --region argument names (a unit's name or adcode, or a polygon file)."""
+    return resolve_region(text, prefectures=load_layer("prefectures"), counties=load_layer("counties"),
+                          province=load_layer("province"))
+
+
 def run(args: argparse.Namespace) -> int:
     fmt = _format(args.format, args.out)
     crs = output_crs(args.crs)
@@ -107,8 +113,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.out.is_dir():
         check_output(args.out, region_file)  # before the work is done, not after
     ids = layer_ids(args.layers)
-    region = resolve_region(args.region, prefectures=load_layer("prefectures"), counties=load_layer("counties"),
-                            province=load_layer("province"))
+    region = named_region(args.region)
     frames = current_layers(open_register(), ids)
     chosen = extract(frames, region, clip=args.clip, filters={}, rule=None)
     out_file = write_extract(chosen, fmt, crs, encoding=args.encoding, progress=stderr_progress("export"))

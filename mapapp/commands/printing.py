@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 from mapapp._errors import OptionError
-from mapapp.commands.export import layer_ids
+from mapapp.commands.export import layer_ids, named_region
 from mapapp.commands.progress import stderr_progress
-from mapapp.export import resolve_region
 from mapapp.layers import load_layer, load_specs
 from mapapp.messages import msg
 from mapapp.outputs.mapprint import ORIENTATIONS, PAPERS_MM, MapContent, PrintOptions, print_map
@@ -55,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
                            title=args.title)
     check_output(args.out, None)
     ids = layer_ids(args.layers)
-    region = resolve_region(args.region, prefectures=load_layer("prefectures"), counties=load_layer("counties"),
-                            province=load_layer("province"))
+    region = named_region(args.region)
     frames = current_layers(open_register(), ids)
     specs = load_specs()
     sites = frames.pop("sites", None)

@@ -40,7 +40,8 @@ def layer_frame(source: str, url: str = "") -> gpd.GeoDataFrame:
         key = (url, layer_id, changes.revision(engine))
         with _LOCK:
             if key not in _FRAMES:
-                _FRAMES.clear() if len(_FRAMES) > 8 else None
+                if len(_FRAMES) > 8:  # older revisions are not asked for again
+                    _FRAMES.clear()
                 _FRAMES[key] = getattr(register_catalog(engine), layer_id)
             return _FRAMES[key]
     if kind == "layer":
@@ -120,8 +121,12 @@ class FrameProvider(BaseProvider):
     @crs_transform
     def get(self, identifier: str, **kwargs: Any) -> dict:
         frame = self._frame()
-        hits = frame[frame[self.id_field].astype(str) == str(identifier)] if self.id_field in frame.columns else \
-            frame.iloc[[int(identifier)]] if str(identifier).isdigit() and int(identifier) < len(frame) else frame.iloc[0:0]
+        if self.id_field in frame.columns:
+            hits = frame[frame[self.id_field].astype(str) == str(identifier)]
+        elif str(identifier).isdigit() and int(identifier) < len(frame):  # a layer without ids: the row number
+            hits = frame.iloc[[int(identifier)]]
+        else:
+            hits = frame.iloc[0:0]
         if hits.empty:
             raise ProviderItemNotFoundError(f"no feature {identifier}")
         row = hits.drop(columns=frame.geometry.name).iloc[0]

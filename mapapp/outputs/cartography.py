@@ -13,23 +13,21 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
-import numpy as np
 import shapely
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
-from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.geo import JIANGXI_LCC, WGS84
+from mapapp.ground import FROM_LCC, TO_LCC, to_lcc_xy
 from mapapp.layers import LayerSpec
 from mapapp.outputs.fonts import cjk_font
 from mapapp.render.markers import RETROFIT_COLOURS, VERDICT_COLOURS
 
 matplotlib.use("Agg")  # no display on a server
 
-_TO_LCC = Transformer.from_crs(WGS84, JIANGXI_LCC, always_xy=True)
 # Site kinds as matplotlib markers, echoing the page's glyphs (● ■ ▲ ◆ ⬣ ✚ ★ ⬟; customs zones ●
 # on the page, a downward triangle here so that the legend tells them from parks).
 KIND_MARKERS = {"park": "o", "development_zone": "s", "customs_zone": "v", "recycling_base": "^",
@@ -52,7 +50,7 @@ def to_lcc(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def project(geom: BaseGeometry) -> BaseGeometry:
     """A WGS 84 geometry in the Jiangxi Lambert projection (metres)."""
-    return shapely.transform(geom, lambda xy: np.column_stack(_TO_LCC.transform(xy[:, 0], xy[:, 1])))
+    return shapely.transform(geom, to_lcc_xy, interleaved=False)
 
 
 @dataclass(frozen=True)
@@ -183,8 +181,8 @@ def scale_bar(ax: Axes, extent: Extent, *, unit_km: str = "km") -> None:
 def north_arrow(ax: Axes, extent: Extent, label: str = "N") -> None:
     """An arrow to true north at the map's centre (the projection's grid turns up to ~2° from it)."""
     cx, cy = (extent.xmin + extent.xmax) / 2, (extent.ymin + extent.ymax) / 2
-    lon, lat = Transformer.from_crs(JIANGXI_LCC, WGS84, always_xy=True).transform(cx, cy)
-    nx, ny = _TO_LCC.transform(lon, lat + 0.05)
+    lon, lat = FROM_LCC.transform(cx, cy)
+    nx, ny = TO_LCC.transform(lon, lat + 0.05)
     angle = math.atan2(nx - cx, ny - cy)
     size = (extent.ymax - extent.ymin) * 0.07
     x, y = extent.xmax - extent.width * 0.06, extent.ymax - (extent.ymax - extent.ymin) * 0.16

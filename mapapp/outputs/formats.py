@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import geopandas as gpd
 import numpy as np
@@ -318,14 +319,10 @@ def _kml(frames: dict[str, gpd.GeoDataFrame], metadata: dict, crs: OutputCrs, en
             pyogrio.write_dataframe(frame, path, layer=layer_id, driver="KML", dataset_options=options)
             documents.append(path.read_text(encoding="utf-8"))
     bodies = [re.search(r"<Document[^>]*>(.*)</Document>", doc, re.DOTALL).group(1) for doc in documents]
-    description = f"<name>{_xml(metadata['region']['label'])}</name><description>{_xml(_summary(metadata))}</description>"
+    description = f"<name>{escape(metadata['region']['label'])}</name><description>{escape(_summary(metadata))}</description>"
     text = ('<?xml version="1.0" encoding="utf-8" ?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n'
             f'<Document id="root_doc">{description}\n' + "\n".join(bodies) + "</Document></kml>\n")
     return ExportFile(text.encode("utf-8"), FORMATS["kml"].suffix, FORMATS["kml"].mime)
-
-
-def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _summary(metadata: dict) -> str:

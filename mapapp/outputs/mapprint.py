@@ -20,7 +20,7 @@ from mapapp import __version__
 from mapapp._errors import OptionError
 from mapapp.catalog import vocab
 from mapapp.export import Region, select
-from mapapp.i18n import t
+from mapapp.i18n import aside, t
 from mapapp.layers import LayerSpec
 from mapapp.messages import msg
 from mapapp.outputs import Progress, no_progress
@@ -186,7 +186,7 @@ def _side_panel(fig: Figure, rect: tuple[float, float, float, float], handles: l
         fig.text(where[0], where[1], t("print_numbered", lang) + "\n" + names, fontsize=5.5, va="top", ha="left",
                  linespacing=1.35)
     lines = [
-        (t("print_region", lang), content.place + (_aside(content.region.adcode, lang) if content.region.adcode else "")),
+        (t("print_region", lang), content.place + (aside(content.region.adcode, lang) if content.region.adcode else "")),
         (t("print_filter", lang), content.filter_text or t("print_no_filter", lang)),
         (t("print_sources", lang), t("accuracy_note", lang)),
         (t("print_crs", lang), t("print_crs_text", lang)),
@@ -194,10 +194,6 @@ def _side_panel(fig: Figure, rect: tuple[float, float, float, float], handles: l
     ]
     body = "\n".join(wrap(f"{label}：{value}" if lang == "zh" else f"{label}: {value}", width_chars) for label, value in lines)
     fig.text(x, y, body, fontsize=6.5, va="bottom", ha="left", linespacing=1.5)
-
-
-def _aside(text: str, lang: str) -> str:
-    return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
 def wrap(text: str, width: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from functools import cache
+from xml.sax.saxutils import escape
 
 import geopandas as gpd
 import pandas as pd
@@ -143,22 +144,18 @@ def report_pdf(report: CheckReport, excerpt: bytes) -> bytes:
         elif kind == "table":
             frame: pd.DataFrame = payload  # type: ignore[assignment]
             header = [] if all(not str(c).strip() for c in frame.columns) else [list(frame.columns)]
-            rows = [[Paragraph(_escape(str(v)), cell) for v in row] for row in header + frame.astype(str).values.tolist()]
+            rows = [[Paragraph(escape(str(v)), cell) for v in row] for row in header + frame.astype(str).values.tolist()]
             table = Table(rows, colWidths=_widths(frame, width), repeatRows=1 if header else 0)
             table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                        *([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))] if header else [])]))
             story += [table, Spacer(1, 4)]
         else:
-            story.append(Paragraph(_escape(str(payload)), styles[kind]))
+            story.append(Paragraph(escape(str(payload)), styles[kind]))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=t("report_title", report.lang), author="mapapp")
     doc.build(story)
     return buffer.getvalue()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _widths(frame: pd.DataFrame, width: float) -> list[float]:

@@ -20,17 +20,19 @@ from mapapp.catalog.catalog import load_indicators
 from mapapp.filters import screen_sites
 from mapapp.geo import JIANGXI_BBOX
 from mapapp.ground import FROM_LCC
-from mapapp.i18n import t
+from mapapp.i18n import aside, t
 from mapapp.layers import LayerSpec, load_layer, load_specs
 from mapapp.messages import msg, text
 from mapapp.outputs.cartography import project
+from mapapp.pointcheck import locate
 from mapapp.region import load_region
 from mapapp.rules import RULES, RuleText
 from mapapp.screening import screen
 from mapapp.site_profile import Verdict, facts, site_targets, target_table, verdict
-from mapapp.waters import load_waters
+from mapapp.waters import SCOPES as WATER_SCOPES
+from mapapp.waters import WATER_LAYERS, load_waters
 
-SCOPES = ("jiangxi", "yangtze")
+SCOPES = tuple(WATER_SCOPES)  # jiangxi, yangtze
 DISTANCES_M = (1000.0, 5000.0)
 KINDS = ("point", "boundary", "site")
 
@@ -72,7 +74,6 @@ class CheckReport:
 
 
 EXCERPT_LAYERS = ("counties", "water_areas", "river_lines", "zone_jiangxi_5000m", "zone_jiangxi_1000m")
-WATER_LAYERS = ("water_areas", "river_lines")
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def build_report(subject: Subject, data: ReportData, *, lang: str, now: datetime
             row = _screened(frame, subject, scope, distance)
             said = verdict(row, scope, distance, lang, units.get("waters", {}))
             if row.get("error") is not None and pd.notna(row.get("error")):  # e.g. outside Jiangxi: say where
-                said = replace(said, said=f"{said.said}{_aside(text(row['error'], lang), lang)}")
+                said = replace(said, said=f"{said.said}{aside(text(row['error'], lang), lang)}")
             checks.append(RuleCheck(scope, distance, said))
     widest = _screened(frame, subject, "jiangxi", DISTANCES_M[0])
     name_zh = widest.get("nearest_water") if pd.notna(widest.get("distance_m")) else None
@@ -170,16 +171,12 @@ def _screened(frame: gpd.GeoDataFrame, subject: Subject, scope: str, distance_m:
                   uncertainty_column="location_accuracy_m").iloc[0]
 
 
-def _aside(said: str, lang: str) -> str:
-    return f"（{said}）" if lang == "zh" else f" ({said})"
-
-
 def _place(geom: BaseGeometry | None, counties: gpd.GeoDataFrame) -> tuple[str, str] | None:
     """(prefecture adcode, county adcode) of the county holding the subject's inner point."""
     if geom is None:
         return None
-    hits = counties[counties.intersects(shapely.point_on_surface(geom))]
-    return None if hits.empty else (str(hits.iloc[0]["parent_adcode"]), str(hits.iloc[0]["adcode"]))
+    inner = shapely.point_on_surface(geom)
+    return locate(inner.x, inner.y, counties)
 
 
 def _facts(subject: Subject, lang: str, counties: gpd.GeoDataFrame, units: dict[str, dict[str, str]]) -> list[tuple[str, str]]:

@@ -26,8 +26,8 @@ from mapapp.render.sitemap import layer_features, shift_for_basemap
 from mapapp.render.thematic import unit_outlines
 from mapapp.screening import load_waters, restriction_zone, simplified_zone
 from mapapp.viewstate import RULE_ZONE
+from mapapp.waters import WATER_LAYERS
 
-WATER_LAYERS = ("water_areas", "river_lines")
 ZONE_DISPLAY_TOLERANCE_M = 50.0
 
 
