@@ -1,7 +1,8 @@
 """Map controls in the page's language: legend, zoom, scale, the drawing tools and full screen.
 
 Also `DrawGuard`: while the user draws or edits a shape, map clicks are vertices, not points to
-check, so streamlit-folium's click listener is set aside until the drawing ends.
+check, so streamlit-folium's click listener is set aside until the drawing ends. And `ClickNow`: a
+plain map click is reported at once, not after streamlit-folium's debounce.
 """
 
 from __future__ import annotations
@@ -95,6 +96,54 @@ class DrawGuard(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "DrawGuard"
+
+
+class ClickNow(MacroElement):
+    """Report a map click to the page at once.
+
+    streamlit-folium (0.27) reports every map event after a 250 ms debounce, so the user waited a
+    quarter of a second longer for a clicked point's verdict. This listener sends the value the
+    component's own `updateComponentValue` would send (same keys, same order, same filter by
+    `returned_objects`) and records it in `__GLOBAL_DATA__.previous_data`; the debounced report that
+    follows finds nothing changed and sends nothing. Pans and zooms keep the debounce. Registered
+    before the component's listener, and set aside with it by DrawGuard while a shape is drawn.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            map.on('click', function (event) {
+                var g = window.__GLOBAL_DATA__;
+                if (!g || !window.Streamlit || !window.Streamlit.setComponentValue) { return; }
+                g.lat_lng_clicked = event.latlng;
+                var wrap = function (v) { return v && g.wrap_longitude ? map.wrapLatLng(v) : v; };
+                var bounds = map.getBounds();
+                var all = {last_clicked: wrap(g.lat_lng_clicked), last_object_clicked: wrap(g.last_object_clicked),
+                    last_object_clicked_count: g.last_object_clicked_count,
+                    last_object_clicked_tooltip: g.last_object_clicked_tooltip,
+                    last_object_clicked_popup: g.last_object_clicked_popup, all_drawings: g.all_drawings,
+                    last_active_drawing: g.last_active_drawing, last_geocoder_result: g.last_geocoder_result,
+                    bounds: bounds && g.wrap_longitude ? map.wrapLatLngBounds(bounds) : bounds, zoom: map.getZoom(),
+                    last_circle_radius: g.last_circle_radius, last_circle_polygon: g.last_circle_polygon,
+                    center: wrap(map.getCenter()), selected_layers: Object.values(g.selected_layers || {}),
+                    selected_tags: g.selected_tags};
+                var value = all;
+                if (g.returned_objects) {
+                    value = {};
+                    Object.keys(all).forEach(function (k) { if (g.returned_objects.includes(k)) { value[k] = all[k]; } });
+                }
+                if (JSON.stringify(g.previous_data) === JSON.stringify(value)) { return; }
+                g.previous_data = value;
+                window.Streamlit.setComponentValue(value);
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ClickNow"
 
 
 class Controls(MacroElement):

@@ -19,7 +19,7 @@ from mapapp.datum import geometry_from_wgs84
 from mapapp.i18n import t
 from mapapp.layers import LayerSpec
 from mapapp.render.assets import install
-from mapapp.render.controls import DRAW_ZH, Controls, DrawGuard, DrawLocal, LayerControlTitle, Legend
+from mapapp.render.controls import DRAW_ZH, ClickNow, Controls, DrawGuard, DrawLocal, LayerControlTitle, Legend
 from mapapp.render.labels import PlaceLabels
 from mapapp.render.markers import (  # noqa: F401 - re-exported for callers of the map as a whole
     KIND_SYMBOLS,
@@ -107,6 +107,7 @@ def build_map(
         draw_options={"polyline": {"metric": True, "feet": False, "showLength": True},
                       "circle": False, "circlemarker": False, "marker": False},
     ).add_to(m)
+    ClickNow().add_to(m)
     DrawGuard().add_to(m)
     plugins.Fullscreen(position="topleft", title=t("fullscreen", lang), title_cancel=t("fullscreen_exit", lang)).add_to(m)
     ClusterAssets().add_to(m)

@@ -395,7 +395,7 @@ class MapPage:
     def map_action(self, action: Callable[[], None]) -> bool:
         """Do something on the map and wait for the rerun it causes, if it causes one.
 
-        st_folium sends its value (debounced by 250 ms) only when a returned object changed; each
+        st_folium sends its value (a click at once, other events after 250 ms) only when a returned object changed; each
         send reruns the script. We wait until nothing is pending in the iframe, then, if a value
         was sent, until that rerun has finished. Returns whether the page reran.
         """

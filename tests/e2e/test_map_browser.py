@@ -293,6 +293,22 @@ def test_map_click_checks_that_point(app: MapPage, counties: gpd.GeoDataFrame) -
     expect(info).to_have_text(_verdict_text(shown_lon, shown_lat, counties))
 
 
+def test_a_map_click_is_sent_to_the_server_once(app: MapPage) -> None:
+    """The map reports a click at once (render/controls.ClickNow); the component's own report of the
+    same click, 250 ms later, must find nothing new, or every click would run the page twice."""
+    sent: list[bytes] = []
+    app.page.on("websocket", lambda ws: ws.on("framesent", lambda p: sent.append(p if isinstance(p, bytes) else p.encode())))
+    app.open()
+    app.map_iframe().scroll_into_view_if_needed()
+    x, y = app.point_of(113.9, 27.0)
+    before = len(sent)
+    assert app.map_action(lambda: app.page.mouse.click(x, y)), "a map click must rerun the page"
+    app.page.wait_for_timeout(800)  # well past the component's debounce
+    reports = [p for p in sent[before:] if b"last_clicked" in p]
+    assert len(reports) == 1, f"{len(reports)} messages carried the click"
+    expect(app.page.get_by_test_id("stMain").get_by_test_id("stAlertContentInfo")).to_contain_text("核查点 113.")
+
+
 def test_english_page(app: MapPage, sites: gpd.GeoDataFrame) -> None:
     app.open("?lang=en")
     expect(app.page.get_by_role("heading", level=1)).to_have_text("Jiangxi Green Industry Map")
