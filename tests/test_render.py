@@ -6,6 +6,7 @@ import json
 
 import pytest
 import shapely
+from shapely.geometry import shape
 
 from mapapp.catalog.catalog import build_catalog
 from mapapp.geo import GEOD
@@ -67,15 +68,15 @@ def test_a_range_symbol_sits_inside_its_unit_and_carries_its_outline(catalog):
     shapes = site_shapes(catalog.sites)
     site = sites.loc["yingtan_copper_scrap_base"]
     assert site.location_kind == "range"
-    shape = shapes[site.id]
-    assert site.geometry.contains(shapely.Point(shape["lon"], shape["lat"]))
-    outline = shapely.geometry.shape(shape["outline"])
+    symbol = shapes[site.id]
+    assert site.geometry.contains(shapely.Point(symbol["lon"], symbol["lat"]))
+    outline = shapely.geometry.shape(symbol["outline"])
     assert outline.symmetric_difference(site.geometry).area / site.geometry.area < 0.02  # simplified, same unit
     payload = {p["id"]: p for p in site_payload(catalog.sites, shapes, "zh")}
     assert payload[site.id]["range"] is True and "非实际位置" in payload[site.id]["tooltip"]
     assert payload[site.id]["outline"] is None  # a unit's outline is sent only while the site is selected
     chosen = {p["id"]: p for p in site_payload(catalog.sites, shapes, "zh", selected=[site.id])}
-    assert chosen[site.id]["outline"] == shape["outline"]
+    assert chosen[site.id]["outline"] == symbol["outline"]
 
 
 def test_a_boundary_is_drawn_as_an_area(catalog):
@@ -184,7 +185,12 @@ def test_layers_are_files_the_browser_fetches_not_script(tmp_path, monkeypatch):
     assert url is not None and url.startswith("../../app/static/cache/layers/counties-none-zh-")
     assert layer_files.publish(features, "counties-none-zh") == url  # same content, same file
     assert len(list((tmp_path / "cache" / "layers").iterdir())) == 1
-    assert layer_files.read_published(url) == json.loads(json.dumps(features))
+    # Written as TopoJSON: the same features and properties, coordinates within the quantization's step.
+    assert json.loads((tmp_path / url.removeprefix("../../app/static/")).read_text())["type"] == "Topology"
+    back = layer_files.read_published(url)
+    assert [f["properties"] for f in back["features"]] == [f["properties"] for f in features["features"]]
+    for before, after in zip(features["features"], back["features"]):
+        assert shape(before["geometry"]).hausdorff_distance(shape(after["geometry"])) < 1e-4  # degrees, ~10 m
     page = _html(build_map([MapLayer(spec, url, True)]))
     assert f'fetch("{url}")' in page and features["features"][0]["properties"]["_tip"] not in page
 
@@ -196,3 +202,44 @@ def test_an_unwritable_folder_embeds_the_layer(tmp_path, monkeypatch):
     blocker.write_text("not a folder")
     monkeypatch.setattr(layer_files, "LAYER_DIR", blocker / "layers")
     assert layer_files.publish({"type": "FeatureCollection", "features": []}, "x") is None
+
+
+def test_what_topojson_cannot_take_is_written_as_json(tmp_path, monkeypatch):
+    from mapapp.render import layer_files
+
+    monkeypatch.setattr(layer_files, "STATIC_DIR", tmp_path)
+    monkeypatch.setattr(layer_files, "LAYER_DIR", tmp_path / "cache" / "layers")
+    for data in ({"type": "FeatureCollection", "features": []},
+                 {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"a": 1}, "geometry": None}]},
+                 {"360100": "outline"}):
+        assert layer_files.read_published(layer_files.publish(data, "x")) == data
+
+
+def test_the_maps_scripts_are_sent_as_one_bundle(tmp_path, monkeypatch):
+    """streamlit-folium loads script links one after another; the map gets one file holding them all."""
+    from mapapp.render import layer_files, script_bundle
+    from mapapp.render.assets import ICON_PATH_FIX, asset_base
+
+    m = build_map([])
+    links = check_links([url for _, url in _scripts(m)])
+    assert len(links) >= 5 and all(u.startswith(asset_base()) for u in links)
+    monkeypatch.setattr(layer_files, "STATIC_DIR", tmp_path)
+    monkeypatch.setattr(script_bundle, "SCRIPT_DIR", tmp_path / "cache" / "scripts")
+    [bundle] = script_bundle.bundled(links)
+    body = (tmp_path / bundle.removeprefix(asset_base())).read_text(encoding="utf-8")
+    assert "Leaflet 1.9.4" in body and "markercluster" in body and "topojson" in body
+    # The icon-path shim found the images from its own URL; in the bundle the path is written out.
+    assert ICON_PATH_FIX[1] in links[1] and "'../../vendor/leaflet@1.9.4/dist/images/'" in body
+    assert script_bundle.bundled(links) == [bundle]  # same scripts, same file
+    assert script_bundle.bundled(["https://cdn.example.org/x.js", *links]) == ["https://cdn.example.org/x.js", *links]
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(script_bundle, "SCRIPT_DIR", blocker / "scripts")
+    assert script_bundle.bundled(links) == links  # cannot write it: the links as they were
+
+
+def _scripts(element) -> list[tuple[str, str]]:
+    found = list(getattr(element, "default_js", []))
+    for child in element._children.values():
+        found += _scripts(child)
+    return list(dict.fromkeys(found))

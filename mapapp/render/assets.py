@@ -3,7 +3,7 @@
 folium keeps each element's script and stylesheet links in class-level lists (`default_js`,
 `default_css`); streamlit-folium sends exactly those lists to the browser, which loads them one by
 one and stops at the first that fails. On an intranet a CDN link therefore means a blank map.
-`install()` rewrites the links we vendor and drops the ones the map does not use (Bootstrap,
+`install()` rewrites the links we vendor and drops the ones the map does not use (jQuery, Bootstrap,
 Font Awesome, awesome-markers: only folium.Icon needs them, and we draw sites with DivIcons).
 """
 
@@ -20,13 +20,14 @@ import folium.plugins  # noqa: F401 - registers the plugin classes whose links w
 # relative path reaches <base>/app/static/ under any server.baseUrlPath or proxy prefix.
 DEFAULT_BASE = "../../app/static/"
 ICON_PATH_FIX = ("leaflet_icon_path", "vendor/mapapp-extra/leaflet-icon-path.js")
+# Vector layers arrive as TopoJSON (render/layer_files.py); this turns them into GeoJSON in the browser.
+TOPOJSON_CLIENT = ("topojson_client", "vendor/topojson-client@3.1.0/dist/topojson-client.min.js")
 
 _LEAFLET = "vendor/leaflet@1.9.4/dist/"
 _CLUSTER = "vendor/leaflet.markercluster@1.5.3/dist/"
 LOCAL: dict[str, str] = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": _LEAFLET + "leaflet.js",
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": _LEAFLET + "leaflet.css",
-    "https://code.jquery.com/jquery-3.7.1.min.js": "vendor/jquery@3.7.1/dist/jquery.min.js",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": _CLUSTER + "leaflet.markercluster.js",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": _CLUSTER + "MarkerCluster.css",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": _CLUSTER + "MarkerCluster.Default.css",
@@ -35,8 +36,10 @@ LOCAL: dict[str, str] = {
     "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": "vendor/leaflet.fullscreen@3.0.0/Control.FullScreen.js",
     "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css": "vendor/leaflet.fullscreen@3.0.0/Control.FullScreen.css",
 }
-# folium.Map's links that only folium.Icon / Bootstrap widgets use (jQuery stays: Popup needs it).
-UNUSED = {"bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css", "awesome_markers_font_css",
+# folium.Map's links that only folium.Icon / Bootstrap widgets use, and jQuery, which only folium.Popup
+# and Map(objects_in_front=...) use: the map has neither (sites open the panel beside the map), and
+# the browser tests fail on any page error, such as "$ is not defined".
+UNUSED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css", "awesome_markers_font_css",
           "awesome_markers_css", "awesome_rotate_css"}
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)
@@ -73,9 +76,10 @@ def install() -> None:
             if cls is folium.Map:
                 links[:] = [(name, url) for name, url in links if name not in UNUSED]
             links[:] = [(name, localize(url)) for name, url in links]
-    if ICON_PATH_FIX[0] not in {name for name, _ in folium.Map.default_js}:
-        after_leaflet = next(i for i, (name, _) in enumerate(folium.Map.default_js) if name == "leaflet") + 1
-        folium.Map.default_js.insert(after_leaflet, (ICON_PATH_FIX[0], base + ICON_PATH_FIX[1]))
+    after_leaflet = next(i for i, (name, _) in enumerate(folium.Map.default_js) if name == "leaflet") + 1
+    for name, path in reversed((ICON_PATH_FIX, TOPOJSON_CLIENT)):
+        if name not in {known for known, _ in folium.Map.default_js}:
+            folium.Map.default_js.insert(after_leaflet, (name, base + path))
 
 
 def check_links(links: list[str]) -> list[str]:

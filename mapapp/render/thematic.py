@@ -10,6 +10,7 @@ import geopandas as gpd
 from branca.element import Template
 from folium.map import Layer
 
+from mapapp.render.layer_files import AS_GEOJSON_JS
 from mapapp.storage import geojson_dict
 from mapapp.thematic import NO_DATA, Classes
 
@@ -64,7 +65,7 @@ class ThematicLayer(Layer):
                     if (s) { l.bindTooltip(s[1], {sticky: true}); }
                 }
             });
-            fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
+            fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then({{ this.as_geojson }})
                 .then(function (d) { layer.addData(d); layer.bringToBack(); });
             var legend = L.control({position: 'bottomleft'});
             legend.onAdd = function () {
@@ -81,7 +82,7 @@ class ThematicLayer(Layer):
     def __init__(self, url: str, shown: Thematic) -> None:
         super().__init__(name=shown.title, overlay=True, show=True)
         self._name = "ThematicLayer"
-        self.url, self.no_data = url, NO_DATA
+        self.url, self.no_data, self.as_geojson = url, NO_DATA, AS_GEOJSON_JS
         self.styles = {code: [colour, html.escape(tip)] for code, (colour, tip) in shown.styles.items()}
         rows = "".join(f"<div><i style='background:{c}'></i>{html.escape(label)}</div>" for c, label in shown.legend)
         self.legend_html = f"<b>{html.escape(shown.title)}</b>{rows}"

@@ -22,6 +22,7 @@ from mapapp.catalog.records import split_list
 from mapapp.citations import cite
 from mapapp.i18n import field_label
 from mapapp.layers import LayerSpec
+from mapapp.render.layer_files import AS_GEOJSON_JS
 from mapapp.storage import geojson_dict
 
 # Fields whose cells are codes of a vocabulary: shown as labels, not as codes.
@@ -114,6 +115,7 @@ class FetchedGeoJson(Layer):
         });
         fetch({{ this.url|tojson }})
             .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+            .then({{ this.as_geojson }})
             .then(function (data) { {{ this.get_name() }}.addData(data).fire('mapapp:loaded'); })
             .catch(function (e) { console.error('layer not loaded', {{ this.layer_name|tojson }}, e); });
         {% endmacro %}
@@ -123,6 +125,7 @@ class FetchedGeoJson(Layer):
         super().__init__(name=name, overlay=True, show=show)
         self._name = "FetchedGeoJson"
         self.url, self.style, self.on_each_feature = url, style, _ON_EACH_FEATURE.js_code
+        self.as_geojson = AS_GEOJSON_JS
 
 
 def vector_layer(spec: LayerSpec, source: dict | str, *, lang: str, show: bool) -> folium.map.Layer:

@@ -18,6 +18,7 @@ from mapapp.i18n import t
 from mapapp.measure import measure_drawings
 from mapapp.pointcheck import PointCheck
 from mapapp.render.assets import check_links
+from mapapp.render.script_bundle import bundled
 from mapapp.render.sitemap import MapLayer, build_map, points_group, sites_group
 from mapapp.render.thematic import Thematic, ThematicLayer
 from mapapp.ui import data, state
@@ -34,7 +35,8 @@ HEIGHT = 620
 
 
 def _guard() -> None:
-    """streamlit-folium also adds links of its own (d3 for colour maps): check the final list."""
+    """streamlit-folium also adds links of its own (d3 for colour maps): check the final list, then
+    send the scripts as one bundle."""
     original = streamlit_folium._component_func
     if getattr(original, "_mapapp_guard", False):
         return
@@ -42,6 +44,7 @@ def _guard() -> None:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         for key in ("js_links", "css_links"):
             kwargs[key] = check_links(list(kwargs.get(key) or []))
+        kwargs["js_links"] = bundled(kwargs["js_links"])
         return original(*args, **kwargs)
 
     guarded._mapapp_guard = True  # type: ignore[attr-defined]
@@ -145,6 +148,8 @@ def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int, theme: Themat
     with map_col:
         out = _map(view, shown, rev, clicked, theme)
         measures_ui(view.lang)
+    if out.get("center") and state.fill_tabs_now():
+        st.rerun(scope="app")  # the map has drawn and reported: now the tabs (see state.tabs_wait)
     redraw = False
     picked = state.remember_site_click(out.get("last_object_clicked_popup"))
     if picked:

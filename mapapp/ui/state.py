@@ -22,6 +22,36 @@ _VIEW = "mapapp.view"
 _OPENED = "mapapp.opened"  # per map key: the view the map opened with
 _UPLOAD = "mapapp.upload"  # {"points": [...], "result": (settings key, frame, report)}
 _UPLOAD_DATUM = "mapapp.upload_datum"  # carried over when the language (and so the datum widget) changes
+_LINK_WARNINGS = "mapapp.link_warnings"
+TABS = "mapapp.tabs"  # absent before the session's first run, then "empty", "due" or "filled" (see tabs_wait)
+
+
+def tabs_wait() -> bool:
+    """Whether this run leaves the tabs empty: only the session's first run. Rendering every tab's
+    widgets with the map made the browser mount the map 0.4 s later on a cold open; the map's first
+    report (see mapview.explore_ui), or any other rerun, fills them."""
+    return TABS not in st.session_state
+
+
+def tabs_rendered(*, filled: bool) -> None:
+    st.session_state[TABS] = "filled" if filled else "empty"
+
+
+def fill_tabs_now() -> bool:
+    """Whether the tabs are still empty; if so, the next run fills them (the caller reruns the page)."""
+    if st.session_state.get(TABS) != "empty":
+        return False
+    st.session_state[TABS] = "due"
+    return True
+
+
+def link_warnings(warnings: list[str]) -> list[str]:
+    """What was wrong with the link the page opened with: said on the first run, and again on the run
+    that fills the tabs, though by then the address has been rewritten without the bad values."""
+    if warnings:
+        st.session_state[_LINK_WARNINGS] = warnings
+        return warnings
+    return st.session_state.get(_LINK_WARNINGS, []) if st.session_state.get(TABS) == "due" else []
 
 
 def swap_region(region: tuple[str, str]) -> tuple[str, str] | None:
