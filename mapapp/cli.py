@@ -16,7 +16,8 @@ from mapapp._errors import MapAppError
 # Subcommand -> its module under mapapp/commands/. Only the module of the command given is imported
 # (all of them for --help): `mapapp screen` does not pay for matplotlib, reportlab or pygeoapi.
 SUBCOMMANDS = {"layers": "layers", "data": "data", "screen": "screen", "export": "export", "print": "printing",
-               "report": "report", "users": "users", "review": "review", "serve-ogc": "ogc"}
+               "report": "report", "users": "users", "review": "review", "serve-ogc": "ogc",
+               "nginx-config": "deploy"}
 
 
 class _Parser(argparse.ArgumentParser):

@@ -22,11 +22,11 @@ from conftest import _RUN_COUNTER_JS, VIEWPORT, AppServer, MapPage, _free_port, 
 from playwright.sync_api import Browser, expect
 from test_register_browser import TAB, choose_site, form_pick, sign_in
 
+from mapapp.deploy import nginx_site
 from mapapp.paths import ROOT
 
 pytestmark = pytest.mark.e2e
 REVIEWER = ("reviewer", "province reviewer pass")
-CONFIG = ROOT / "deploy" / "nginx-mapapp.conf"
 
 
 @dataclass
@@ -37,15 +37,15 @@ class Deployment:
 
 
 def nginx_config(folder: Path, listen: int, apps: list[str], ogc: str) -> Path:
-    """deploy/nginx-mapapp.conf filled in, inside a minimal nginx.conf that runs as this user."""
-    site = (CONFIG.read_text(encoding="utf-8").replace("@LISTEN@", f"127.0.0.1:{listen}")
-            .replace("@APP_SERVERS@", " ".join(f"server {a};" for a in apps)).replace("@OGC_SERVER@", ogc)
-            .replace("# add_header X-Mapapp-Upstream", "add_header X-Mapapp-Upstream"))
+    """deploy/nginx-mapapp.conf as `mapapp nginx-config` fills it in, inside a minimal nginx.conf that
+    runs as this user."""
+    site = nginx_site(f"127.0.0.1:{listen}", apps, ogc).replace("# add_header X-Mapapp-Upstream",
+                                                                "add_header X-Mapapp-Upstream")
     temp = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     path = folder / "nginx.conf"
     path.write_text(f"worker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
-                    f"events {{ worker_connections 256; }}\nhttp {{\n    access_log off;\n{temp}\n{site}\n}}\n",
-                    encoding="utf-8")
+                    f"events {{ worker_connections 256; }}\nhttp {{\n    include /etc/nginx/mime.types;\n"
+                    f"    access_log off;\n{temp}\n{site}\n}}\n", encoding="utf-8")
     return path
 
 
@@ -142,7 +142,7 @@ def test_a_change_made_through_one_process_is_seen_through_the_other_and_the_ogc
     assert any(link["href"].startswith(f"{deployment.url}ogc") for link in item["links"])  # its public URL
 
 
-def test_nginx_gzips_streamlits_javascript(deployment):
+def test_nginx_serves_the_front_end_from_disk_gzipped(deployment):
     html = urllib.request.urlopen(deployment.url).read().decode()
     script = next(part.split('"')[0] for part in html.split('src="')[1:] if part.split('"')[0].endswith(".js"))
     request = urllib.request.Request(deployment.url + script.lstrip("./").lstrip("/"),
@@ -150,6 +150,13 @@ def test_nginx_gzips_streamlits_javascript(deployment):
     with urllib.request.urlopen(request) as response:
         body = response.read()
         assert response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["Content-Type"] == "application/javascript"  # module scripts need it
+        assert "immutable" in response.headers["Cache-Control"]
+        assert response.headers["X-Mapapp-Upstream"] is None  # nginx answered, not an app process
     import gzip
 
     assert len(body) < 0.4 * len(gzip.decompress(body))
+    with urllib.request.urlopen(deployment.url + "component/streamlit_folium.st_folium/index.html") as response:
+        assert b"<div id=\"root\">" in response.read() and response.headers["X-Mapapp-Upstream"] is None
+    with urllib.request.urlopen(deployment.url + "_stcore/health") as response:  # the rest goes to the app
+        assert response.headers["X-Mapapp-Upstream"] is not None
