@@ -60,7 +60,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "check": ("选址核查", "Site check"),
     "export": ("导出与打印", "Export and print"),
     "about": ("数据与说明", "Data and notes"),
-    "tab_loading": ("正在加载…", "Loading…"),
+    "loading": ("正在加载…", "Loading…"),
     "precision_note": (
         "实心符号：有测量边界或点位的园区/基地。空心符号：位置只知道到县或设区市，符号只表示所在区域（选中后可见该区域轮廓），"
         "核查按整个区域计算。",

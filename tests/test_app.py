@@ -16,7 +16,7 @@ from mapapp.export import export_collection, resolve_region
 from mapapp.filters import SiteFilter, matches, screen_sites
 from mapapp.i18n import t
 from mapapp.layers import load_layer
-from mapapp.ui.state import TABS
+from mapapp.ui.state import PARTS
 
 APP = Path(__file__).resolve().parents[1] / "streamlit_app.py"
 YINGTAN = "360600"
@@ -34,7 +34,7 @@ def count_line(shown: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, lang: str = "zh
 
 def run(**query: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state[TABS] = "filled"  # as after the map's first report (AppTest has no browser)
+    at.session_state[PARTS] = "complete"  # as once the map is drawn (AppTest has no browser)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
@@ -42,16 +42,17 @@ def run(**query: str) -> AppTest:
     return at
 
 
-def test_the_first_run_leaves_the_tabs_for_the_next() -> None:
-    """A new session's first run draws the map and leaves the tabs empty; the next run fills them."""
+def test_the_first_run_leaves_the_tabs_and_the_table_for_the_next() -> None:
+    """A new session's first run draws the map and leaves the tabs and the site table for the run
+    that the map's report "drawn" starts."""
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
     assert not at.exception
-    assert [c.value for c in at.caption].count(t("tab_loading", "zh")) == 5
-    assert key("make_export") not in [b.key for b in at.button]
-    at.run()  # in the browser: the map's first report
-    assert t("tab_loading", "zh") not in [c.value for c in at.caption]
-    assert key("make_export") in [b.key for b in at.button]
+    assert [c.value for c in at.caption].count(t("loading", "zh")) == 6
+    assert key("make_export") not in [b.key for b in at.button] and not at.dataframe
+    at.run()  # in the browser: the map's report that its layers are drawn
+    assert t("loading", "zh") not in [c.value for c in at.caption]
+    assert key("make_export") in [b.key for b in at.button] and len(at.dataframe) >= 2
 
 
 def page_count(at: AppTest) -> str:

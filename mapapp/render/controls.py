@@ -1,8 +1,9 @@
 """Map controls in the page's language: legend, zoom, scale, the drawing tools and full screen.
 
 Also `DrawGuard`: while the user draws or edits a shape, map clicks are vertices, not points to
-check, so streamlit-folium's click listener is set aside until the drawing ends. And `ClickNow`: a
-plain map click is reported at once, not after streamlit-folium's debounce.
+check, so streamlit-folium's click listener is set aside until the drawing ends. `ClickNow`: a
+plain map click is reported at once, not after streamlit-folium's debounce. `ReportDrawn`: the
+page learns when the map's layers are drawn.
 """
 
 from __future__ import annotations
@@ -144,6 +145,35 @@ class ClickNow(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "ClickNow"
+
+
+class ReportDrawn(MacroElement):
+    """Tell the page once the map's fetched layers are drawn: its value gains `map_drawn: true`.
+
+    The page renders its tabs and site table only then (ui/state.waiting_for_map), so their widgets
+    are not rendered while the map is. Sent like ClickNow (recorded as the last value sent); add it after every layer.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            function send() {
+                var g = window.__GLOBAL_DATA__;
+                if (!g || !window.Streamlit || !window.Streamlit.setComponentValue) { return; }
+                var value = Object.assign({}, g.previous_data || {}, {map_drawn: true});
+                g.previous_data = value;
+                window.Streamlit.setComponentValue(value);
+            }
+            Promise.all(window.mapappLayersLoading || []).then(function () {
+                requestAnimationFrame(function () { setTimeout(send, 0); });  // after the paint
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ReportDrawn"
 
 
 class Controls(MacroElement):

@@ -19,7 +19,7 @@ from mapapp.datum import geometry_from_wgs84
 from mapapp.i18n import t
 from mapapp.layers import LayerSpec
 from mapapp.render.assets import install
-from mapapp.render.controls import DRAW_ZH, ClickNow, Controls, DrawGuard, DrawLocal, LayerControlTitle, Legend
+from mapapp.render.controls import DRAW_ZH, ClickNow, Controls, DrawGuard, DrawLocal, LayerControlTitle, Legend, ReportDrawn
 from mapapp.render.labels import PlaceLabels
 from mapapp.render.markers import (  # noqa: F401 - re-exported for callers of the map as a whole
     KIND_SYMBOLS,
@@ -114,5 +114,6 @@ def build_map(
     folium.LayerControl(collapsed=True).add_to(m)
     LayerControlTitle(t("layers", lang)).add_to(m)
     Legend(legend_html(lang), t("legend", lang)).add_to(m)
+    ReportDrawn().add_to(m)
     m.fit_bounds(JIANGXI_BOUNDS)
     return m

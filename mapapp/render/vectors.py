@@ -105,7 +105,8 @@ function (feature, layer) {
 
 class FetchedGeoJson(Layer):
     """A GeoJSON layer whose features the browser fetches from `url` (a file it caches) after the map
-    is drawn, so the map script stays small. Listed in the layer control like any folium layer."""
+    is drawn, so the map script stays small. Listed in the layer control like any folium layer. Its
+    loading is listed in window.mapappLayersLoading, for controls.ReportDrawn."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -113,11 +114,11 @@ class FetchedGeoJson(Layer):
             style: function () { return {{ this.style|tojson }}; }, smoothFactor: 1.0,
             onEachFeature: {{ this.on_each_feature }}
         });
-        fetch({{ this.url|tojson }})
+        (window.mapappLayersLoading = window.mapappLayersLoading || []).push(fetch({{ this.url|tojson }})
             .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
             .then({{ this.as_geojson }})
             .then(function (data) { {{ this.get_name() }}.addData(data).fire('mapapp:loaded'); })
-            .catch(function (e) { console.error('layer not loaded', {{ this.layer_name|tojson }}, e); });
+            .catch(function (e) { console.error('layer not loaded', {{ this.layer_name|tojson }}, e); }));
         {% endmacro %}
     """)
 

@@ -22,6 +22,7 @@ from mapapp.ui.check import check_ui
 from mapapp.ui.chrome import chrome_ui
 from mapapp.ui.editing import editing_ui
 from mapapp.ui.export_tab import export_ui
+from mapapp.ui.loading import loading_note
 from mapapp.ui.mapview import explore_ui
 from mapapp.ui.plan_targets import targets_ui
 from mapapp.ui.review import history_ui, review_ui
@@ -75,6 +76,7 @@ def register_ui(user: User | None, lang: str, rev: int, basemap: str) -> None:
 def page() -> None:
     state, warnings = from_query(st.query_params.to_dict(), layer_ids=data.page_layer_ids())
     warnings = ui_state.link_warnings(warnings)
+    ui_state.full_run_starts()
     lang = sidebar.language_ui(state.lang)
     chrome_ui(lang)
     search_ui(lang, data.revision())
@@ -105,16 +107,17 @@ def page() -> None:
         explore_ui(state, shown, rev, theme)
     targets_tab, check_tab, export_tab, edit_tab, about_tab = st.tabs(
         [t("targets_tab", lang), t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
-    waiting = ui_state.tabs_wait()
-    for tab, show in ((targets_tab, lambda: targets_ui(lang, rev)), (check_tab, lambda: check_ui(state, rev)),
-                      (export_tab, lambda: export_ui(state, shown, sites)),
-                      (edit_tab, lambda: register_ui(user, lang, rev, state.basemap)), (about_tab, lambda: about_ui(lang))):
+    waiting = ui_state.waiting_for_map()
+    for name, tab, show in (("targets", targets_tab, lambda: targets_ui(lang, rev)),
+                            ("check", check_tab, lambda: check_ui(state, rev)),
+                            ("export", export_tab, lambda: export_ui(state, shown, sites)),
+                            ("edit", edit_tab, lambda: register_ui(user, lang, rev, state.basemap)),
+                            ("about", about_tab, lambda: about_ui(lang))):
         with tab, guard(lang):
             if waiting:
-                st.caption(t("tab_loading", lang))
+                loading_note(name, lang)
             else:
                 show()
-    ui_state.tabs_rendered(filled=not waiting)
 
 
 def _with_current_view(state: ViewState) -> ViewState:

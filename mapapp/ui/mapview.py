@@ -19,6 +19,7 @@ from mapapp.measure import measure_drawings
 from mapapp.pointcheck import PointCheck
 from mapapp.render.assets import check_links
 from mapapp.render.script_bundle import bundled
+from mapapp.ui.loading import loading_note
 from mapapp.render.sitemap import MapLayer, build_map, points_group, sites_group
 from mapapp.render.thematic import Thematic, ThematicLayer
 from mapapp.ui import data, state
@@ -148,8 +149,8 @@ def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int, theme: Themat
     with map_col:
         out = _map(view, shown, rev, clicked, theme)
         measures_ui(view.lang)
-    if out.get("center") and state.fill_tabs_now():
-        st.rerun(scope="app")  # the map has drawn and reported: now the tabs (see state.tabs_wait)
+    if out.get("map_drawn") and state.map_drawn():
+        st.rerun(scope="app")  # now the rest of the page (see state.waiting_for_map)
     redraw = False
     picked = state.remember_site_click(out.get("last_object_clicked_popup"))
     if picked:
@@ -163,7 +164,10 @@ def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int, theme: Themat
     with panel_col, st.container(height=HEIGHT, border=False, key="site_panel"):
         panel_ui(view, rev, clicked)
     with st.container(key="site_list"):
-        selection_ui(view, shown)
+        if state.waiting_for_map():
+            loading_note("site_list", view.lang)
+        else:
+            selection_ui(view, shown)
     if state.page_is_behind():
         st.rerun(scope="app")  # the export tab offers the new selection, and the map rings it
     if redraw:

@@ -23,35 +23,37 @@ _OPENED = "mapapp.opened"  # per map key: the view the map opened with
 _UPLOAD = "mapapp.upload"  # {"points": [...], "result": (settings key, frame, report)}
 _UPLOAD_DATUM = "mapapp.upload_datum"  # carried over when the language (and so the datum widget) changes
 _LINK_WARNINGS = "mapapp.link_warnings"
-TABS = "mapapp.tabs"  # absent before the session's first run, then "empty", "due" or "filled" (see tabs_wait)
+PARTS = "mapapp.parts"  # "waiting" (for the map), "due" or "complete"; see full_run_starts
 
 
-def tabs_wait() -> bool:
-    """Whether this run leaves the tabs empty: only the session's first run. Rendering every tab's
-    widgets with the map made the browser mount the map 0.4 s later on a cold open; the map's first
-    report (see mapview.explore_ui), or any other rerun, fills them."""
-    return TABS not in st.session_state
+def full_run_starts() -> None:
+    """At the top of every full run. The session's first leaves the page's secondary parts (the tabs,
+    the site table) waiting for the map: rendering their widgets with it made the browser mount and
+    draw the map about half a second later on a cold open. Any later full run brings them: the one
+    the map's report "drawn" starts (map_drawn), or one the user starts sooner."""
+    st.session_state[PARTS] = "complete" if PARTS in st.session_state else "waiting"
 
 
-def tabs_rendered(*, filled: bool) -> None:
-    st.session_state[TABS] = "filled" if filled else "empty"
+def waiting_for_map() -> bool:
+    return st.session_state.get(PARTS) == "waiting"
 
 
-def fill_tabs_now() -> bool:
-    """Whether the tabs are still empty; if so, the next run fills them (the caller reruns the page)."""
-    if st.session_state.get(TABS) != "empty":
+def map_drawn() -> bool:
+    """The map says its layers are drawn: whether parts still wait (the caller then reruns the page)."""
+    if not waiting_for_map():
         return False
-    st.session_state[TABS] = "due"
+    st.session_state[PARTS] = "due"
     return True
 
 
 def link_warnings(warnings: list[str]) -> list[str]:
     """What was wrong with the link the page opened with: said on the first run, and again on the run
-    that fills the tabs, though by then the address has been rewritten without the bad values."""
+    that brings the rest of the page, though by then the address no longer holds the bad values.
+    Call before full_run_starts."""
     if warnings:
         st.session_state[_LINK_WARNINGS] = warnings
         return warnings
-    return st.session_state.get(_LINK_WARNINGS, []) if st.session_state.get(TABS) == "due" else []
+    return st.session_state.get(_LINK_WARNINGS, []) if st.session_state.get(PARTS) == "due" else []
 
 
 def swap_region(region: tuple[str, str]) -> tuple[str, str] | None:

@@ -292,6 +292,8 @@ class MapPage:
         self.page.goto(self.server.url + query)
         expect(self.count_line()).to_be_visible()
         self.wait_for_markers(self.counts()[2])
+        # The tabs and the site table come once the map says it is drawn (ui/state.full_run_starts).
+        expect(self.page.locator('[class*="st-key-waiting_for_map"]')).to_have_count(0)
         self.settle()
         return self
 
