@@ -23,11 +23,11 @@ ICON_PATH_FIX = ("leaflet_icon_path", "vendor/mapapp-extra/leaflet-icon-path.js"
 # Vector layers arrive as TopoJSON (render/layer_files.py); this turns them into GeoJSON in the browser.
 TOPOJSON_CLIENT = ("topojson_client", "vendor/topojson-client@3.1.0/dist/topojson-client.min.js")
 
-_LEAFLET = "vendor/leaflet@1.9.4/dist/"
+LEAFLET_DIST = "vendor/leaflet@1.9.4/dist/"  # under static/
 _CLUSTER = "vendor/leaflet.markercluster@1.5.3/dist/"
 LOCAL: dict[str, str] = {
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": _LEAFLET + "leaflet.js",
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": _LEAFLET + "leaflet.css",
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": LEAFLET_DIST + "leaflet.js",
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": LEAFLET_DIST + "leaflet.css",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": _CLUSTER + "leaflet.markercluster.js",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": _CLUSTER + "MarkerCluster.css",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": _CLUSTER + "MarkerCluster.Default.css",

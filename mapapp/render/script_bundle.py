@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 
-from mapapp.render.assets import ICON_PATH_FIX, asset_base
+from mapapp.render.assets import ICON_PATH_FIX, LEAFLET_DIST, asset_base
 from mapapp.render.layer_files import STATIC_DIR, publish_bytes
 
 _SCRIPTS = "cache/scripts"  # under static/
 SCRIPT_DIR = STATIC_DIR / _SCRIPTS
-_LEAFLET_IMAGES = "vendor/leaflet@1.9.4/dist/images"  # under static/
 
 
 def bundled(links: list[str]) -> list[str]:
@@ -39,5 +38,5 @@ def bundled(links: list[str]) -> list[str]:
 
 
 def _icon_path_line() -> str:
-    relative = os.path.relpath(_LEAFLET_IMAGES, _SCRIPTS).replace(os.sep, "/") + "/"
+    relative = os.path.relpath(LEAFLET_DIST + "images", _SCRIPTS).replace(os.sep, "/") + "/"
     return f"L.Icon.Default.imagePath = new URL({relative!r}, document.currentScript.src).href;"

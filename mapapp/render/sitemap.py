@@ -19,7 +19,16 @@ from mapapp.datum import geometry_from_wgs84
 from mapapp.i18n import t
 from mapapp.layers import LayerSpec
 from mapapp.render.assets import install
-from mapapp.render.controls import DRAW_ZH, ClickNow, Controls, DrawGuard, DrawLocal, LayerControlTitle, Legend, ReportDrawn
+from mapapp.render.controls import (
+    DRAW_ZH,
+    ClickNow,
+    Controls,
+    DrawGuard,
+    DrawLocal,
+    LayerControlTitle,
+    Legend,
+    ReportDrawn,
+)
 from mapapp.render.labels import PlaceLabels
 from mapapp.render.markers import (  # noqa: F401 - re-exported for callers of the map as a whole
     KIND_SYMBOLS,

@@ -19,11 +19,11 @@ from mapapp.measure import measure_drawings
 from mapapp.pointcheck import PointCheck
 from mapapp.render.assets import check_links
 from mapapp.render.script_bundle import bundled
-from mapapp.ui.loading import loading_note
 from mapapp.render.sitemap import MapLayer, build_map, points_group, sites_group
 from mapapp.render.thematic import Thematic, ThematicLayer
 from mapapp.ui import data, state
 from mapapp.ui.check import clicked_check, point_marker
+from mapapp.ui.loading import loading_note
 from mapapp.ui.panel import panel_ui
 from mapapp.ui.table import selection_ui
 from mapapp.ui.thematic import thematic_key
