@@ -148,21 +148,27 @@ class ClickNow(MacroElement):
 
 
 class ReportDrawn(MacroElement):
-    """Tell the page once the map's fetched layers are drawn: its value gains `map_drawn: true`.
+    """Tell the page once the map's fetched layers are drawn: its value gains `map_drawn: true`, and
+    so does every value the map sends after it.
 
     The page renders its tabs and site table only then (ui/state.waiting_for_map), so their widgets
-    are not rendered while the map is. Sent like ClickNow (recorded as the last value sent); add it after every layer.
+    are not rendered while the map is. The flag sticks because Streamlit keeps only a widget's newest
+    value while a run is pending: a report sent just after this one (the component's own, 250 ms
+    debounced) would otherwise replace it unread, and the page would wait for ever. Add it after every layer.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
             function send() {
-                var g = window.__GLOBAL_DATA__;
-                if (!g || !window.Streamlit || !window.Streamlit.setComponentValue) { return; }
-                var value = Object.assign({}, g.previous_data || {}, {map_drawn: true});
-                g.previous_data = value;
-                window.Streamlit.setComponentValue(value);
+                var g = window.__GLOBAL_DATA__, lib = window.Streamlit;
+                if (!g || !lib || !lib.setComponentValue || lib.mapappDrawn) { return; }
+                var plain = lib.setComponentValue;  // the component calls it through this same object
+                lib.setComponentValue = function (value, dataType) {
+                    return plain.call(lib, Object.assign({}, value || {}, {map_drawn: true}), dataType);
+                };
+                lib.mapappDrawn = true;
+                lib.setComponentValue(g.previous_data);
             }
             Promise.all(window.mapappLayersLoading || []).then(function () {
                 requestAnimationFrame(function () { setTimeout(send, 0); });  // after the paint

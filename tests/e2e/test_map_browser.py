@@ -309,6 +309,26 @@ def test_a_map_click_is_sent_to_the_server_once(app: MapPage) -> None:
     expect(app.page.get_by_test_id("stMain").get_by_test_id("stAlertContentInfo")).to_contain_text("核查点 113.")
 
 
+def test_every_report_after_the_map_is_drawn_says_so(app: MapPage) -> None:
+    """Streamlit keeps only a widget's newest value while a run is pending, so the "drawn" report
+    could be replaced unread by the next one and the page would wait for ever: every later report
+    (a click, and the component's own report of a pan) must carry the flag too."""
+    sent: list[bytes] = []
+    app.page.on("websocket", lambda ws: ws.on("framesent", lambda p: sent.append(p if isinstance(p, bytes) else p.encode())))
+    app.open()
+    app.map_iframe().scroll_into_view_if_needed()
+    x, y = app.point_of(113.9, 27.0)
+    assert app.map_action(lambda: app.page.mouse.click(x, y)), "a map click must rerun the page"
+    app.page.mouse.move(x, y)
+    app.page.mouse.down()
+    app.page.mouse.move(x + 80, y + 40, steps=5)
+    app.page.mouse.up()
+    app.page.wait_for_timeout(800)  # past the component's 250 ms debounce
+    reports = [b"map_drawn" in p for p in sent if b"last_clicked" in p]
+    drawn = reports[reports.index(True):] if True in reports else []
+    assert len(drawn) >= 3 and all(drawn), f"reports from the first that says drawn on, carrying it: {drawn}"
+
+
 def test_english_page(app: MapPage, sites: gpd.GeoDataFrame) -> None:
     app.open("?lang=en")
     expect(app.page.get_by_role("heading", level=1)).to_have_text("Jiangxi Green Industry Map")
