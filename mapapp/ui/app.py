@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -105,14 +105,34 @@ def page() -> None:
     with guard(lang):
         ui_state.selection_drawn_by_page()
         explore_ui(state, shown, rev, theme)
-    targets_tab, check_tab, export_tab, edit_tab, about_tab = st.tabs(
-        [t("targets_tab", lang), t("check", lang), t("export", lang), t("edit_tab", lang), t("about", lang)])
+    parts = (("targets", lambda: targets_ui(lang, rev)),
+             ("check", lambda: check_ui(state, rev)),
+             ("export", lambda: export_ui(state, shown, sites)),
+             ("edit", lambda: register_ui(user, lang, rev, state.basemap)),
+             ("about", lambda: about_ui(lang)))
+    tabs_ui(parts, lang)
+
+
+# Tabs whose widgets hold the user's work (an uploaded file and its points on the map, an edit not yet
+# sent) are run even when closed: Streamlit forgets the state of a widget that a run does not render.
+_ALWAYS_RUN = frozenset({"check", "edit"})
+_TAB_LABELS = {"targets": "targets_tab", "check": "check", "export": "export", "edit": "edit_tab", "about": "about"}
+
+
+@st.fragment
+def tabs_ui(parts: tuple[tuple[str, Callable[[], None]], ...], lang: str) -> None:
+    """The tabs under the map. Only the open one (and those in _ALWAYS_RUN) is run: a filter change
+    then renders one tab, not five. A fragment, so switching tabs runs only the tabs."""
+    names = [name for name, _ in parts]
+    labels = [t(_TAB_LABELS[name], lang) for name in names]
+    default = labels[names.index(ui_state.tab_default(names, lang))]
+    tabs = st.tabs(labels, key=f"mapapp.tab.{lang}", default=default, on_change="rerun")
     waiting = ui_state.waiting_for_map()
-    for name, tab, show in (("targets", targets_tab, lambda: targets_ui(lang, rev)),
-                            ("check", check_tab, lambda: check_ui(state, rev)),
-                            ("export", export_tab, lambda: export_ui(state, shown, sites)),
-                            ("edit", edit_tab, lambda: register_ui(user, lang, rev, state.basemap)),
-                            ("about", about_tab, lambda: about_ui(lang))):
+    for (name, show), tab in zip(parts, tabs):
+        if tab.open:
+            ui_state.remember_open_tab(name)
+        elif name not in _ALWAYS_RUN:
+            continue
         with tab, guard(lang):
             if waiting:
                 loading_note(name, lang)

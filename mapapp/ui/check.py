@@ -188,7 +188,7 @@ def _show_result(lang: str, run_key: str) -> None:
     table = readable(frame, lang, water_names=data.water_names(lang))
     if len(frame) > MAP_MAX_POINTS:
         st.caption(t("map_points_capped", lang, n=MAP_MAX_POINTS))
-    readable_table(table)
+    readable_table(table, [t(c, lang) for c in ("distance", "max_distance", "overlap_ha", "overlap_share")])
     payload = "\ufeff" + neutralise_frame(table).to_csv(index=False)
     st.download_button(t("download_result", lang), payload.encode("utf-8"), file_name=f"{Path(report.input_name).stem}_核查结果.csv"
                        if lang == "zh" else f"{Path(report.input_name).stem}_screened.csv", mime="text/csv",

@@ -23,6 +23,8 @@ _OPENED = "mapapp.opened"  # per map key: the view the map opened with
 _UPLOAD = "mapapp.upload"  # {"points": [...], "result": (settings key, frame, report)}
 _UPLOAD_DATUM = "mapapp.upload_datum"  # carried over when the language (and so the datum widget) changes
 _LINK_WARNINGS = "mapapp.link_warnings"
+OPEN_TAB = "mapapp.open_tab"  # the tab's name, carried over when the language (and so the labels) changes
+_TAB_DEFAULT = "mapapp.tab_default"  # (language, tab name); see tab_default
 PARTS = "mapapp.parts"  # "waiting" (for the map), "due" or "complete"; see full_run_starts
 
 
@@ -44,6 +46,23 @@ def map_drawn() -> bool:
         return False
     st.session_state[PARTS] = "due"
     return True
+
+
+def tab_default(names: list[str], lang: str) -> str:
+    """The tab the tabs open on: the one open when the language last changed (the first at the start).
+
+    Fixed while the language stays: the default is part of the tabs' identity, so a new default
+    would make new tabs, and a user's switch could be lost to them."""
+    kept = st.session_state.get(_TAB_DEFAULT)
+    if not kept or kept[0] != lang:
+        opened = st.session_state.get(OPEN_TAB)
+        kept = (lang, opened if opened in names else names[0])
+        st.session_state[_TAB_DEFAULT] = kept
+    return kept[1]
+
+
+def remember_open_tab(name: str) -> None:
+    st.session_state[OPEN_TAB] = name
 
 
 def link_warnings(warnings: list[str]) -> list[str]:

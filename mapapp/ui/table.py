@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from functools import partial
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -52,17 +54,25 @@ def site_table(shown: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-def readable_table(frame: pd.DataFrame, **kwargs: object) -> None:
-    """A table for people: whole numbers as '6,577', and blank where a value is unknown.
+def readable_table(frame: pd.DataFrame, measures: Collection[str] = (), **kwargs: Any) -> None:
+    """A table for people: the `measures` columns grouped ('6,577', '152,277.4'), other numbers as
+    they are (codes, years, a file's coordinates), and blank where a value is unknown.
 
     Streamlit writes "None" into an empty cell whatever the Styler says, so a numeric column with
-    gaps is shown as text (sorting it then goes by text); columns without gaps stay numbers."""
+    gaps is shown as text (sorting it then goes by text); columns without gaps stay numbers, shown
+    the same way, so a filter that removes the gaps does not change how a column reads."""
     shown = frame.copy()
+    config: dict[str, Any] = {}
     for column in frame.select_dtypes("number").columns:
+        grouped = column in measures
         if shown[column].isna().any():
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}").astype(object)
+            pattern = ",.10g" if grouped else ".10g"
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else format(v, pattern)).astype(object)
+        elif grouped:
+            config[column] = st.column_config.NumberColumn(format="localized")
     shown = shown.astype({c: object for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])})
-    st.dataframe(shown.where(shown.notna(), ""), hide_index=True, width="stretch", **kwargs)
+    config |= kwargs.pop("column_config", None) or {}
+    st.dataframe(shown.where(shown.notna(), ""), hide_index=True, width="stretch", column_config=config, **kwargs)
 
 
 def bounds_of(sites: gpd.GeoDataFrame) -> list[list[float]] | None:
@@ -111,5 +121,6 @@ def selection_ui(view: ViewState, shown: gpd.GeoDataFrame) -> None:
     flash = state.pop_flash("selection")
     if flash:
         st.info(flash)
-    readable_table(site_table(shown, lang), key=key, on_select=partial(_on_rows, key, shown), selection_mode="multi-row",
+    measures = [t(c, lang) for c in ("distance", "max_distance", "overlap_ha")]
+    readable_table(site_table(shown, lang), measures, key=key, on_select=partial(_on_rows, key, shown), selection_mode="multi-row",
                    selection_default={"selection": {"rows": wanted, "columns": []}})
