@@ -103,8 +103,8 @@ def build_map(
     _basemap(m, basemap)
     if underlay is not None:  # a thematic map: filled units under every other layer
         underlay.add_to(m)
-    for layer in layers:
-        vector_layer(layer.spec, layer.features, lang=lang, show=layer.show).add_to(m)
+    for order, layer in enumerate(layers):
+        vector_layer(layer.spec, layer.features, lang=lang, show=layer.show, order=order).add_to(m)
     if labels:
         PlaceLabels(labels).add_to(m)
     Controls(lang).add_to(m)

@@ -11,6 +11,7 @@ from branca.element import Template
 from folium.map import Layer
 
 from mapapp.render.layer_files import AS_GEOJSON_JS
+from mapapp.render.vectors import UNDERLAY_Z
 from mapapp.storage import geojson_dict
 from mapapp.thematic import NO_DATA, Classes
 
@@ -54,7 +55,9 @@ class ThematicLayer(Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
             var styles = {{ this.styles|tojson }};
+            {{ this._parent.get_name() }}.createPane('mapapp-underlay').style.zIndex = {{ this.z }};
             var layer = L.geoJSON(null, {
+                pane: 'mapapp-underlay',
                 className: 'thematic-unit',
                 style: function (f) {
                     var s = styles[f.properties.adcode];
@@ -82,6 +85,7 @@ class ThematicLayer(Layer):
     def __init__(self, url: str, shown: Thematic) -> None:
         super().__init__(name=shown.title, overlay=True, show=True)
         self._name = "ThematicLayer"
+        self.z = UNDERLAY_Z  # its own pane, under the layers' (vectors.pane_z)
         self.url, self.no_data, self.as_geojson = url, NO_DATA, AS_GEOJSON_JS
         self.styles = {code: [colour, html.escape(tip)] for code, (colour, tip) in shown.styles.items()}
         rows = "".join(f"<div><i style='background:{c}'></i>{html.escape(label)}</div>" for c, label in shown.legend)

@@ -106,11 +106,16 @@ function (feature, layer) {
 class FetchedGeoJson(Layer):
     """A GeoJSON layer whose features the browser fetches from `url` (a file it caches) after the map
     is drawn, so the map script stays small. Listed in the layer control like any folium layer. Its
-    loading is listed in window.mapappLayersLoading, for controls.ReportDrawn."""
+    loading is listed in window.mapappLayersLoading, for controls.ReportDrawn.
+
+    Drawn in a pane of its own at z-index `z` (see pane_z): Leaflet stacks paths in the order they
+    arrive, so in one shared pane the file fetched last would be drawn on top, whatever the layer order."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.createPane({{ this.pane|tojson }}).style.zIndex = {{ this.z }};
         var {{ this.get_name() }} = L.geoJSON(null, {
+            pane: {{ this.pane|tojson }},
             style: function () { return {{ this.style|tojson }}; }, smoothFactor: 1.0,
             onEachFeature: {{ this.on_each_feature }}
         });
@@ -122,18 +127,29 @@ class FetchedGeoJson(Layer):
         {% endmacro %}
     """)
 
-    def __init__(self, url: str, *, name: str, style: dict, show: bool) -> None:
+    def __init__(self, url: str, *, name: str, style: dict, show: bool, z: int) -> None:
         super().__init__(name=name, overlay=True, show=show)
         self._name = "FetchedGeoJson"
+        self.z, self.pane = z, f"mapapp-layer-{z}"
         self.url, self.style, self.on_each_feature = url, style, _ON_EACH_FEATURE.js_code
         self.as_geojson = AS_GEOJSON_JS
 
 
-def vector_layer(spec: LayerSpec, source: dict | str, *, lang: str, show: bool) -> folium.map.Layer:
-    """`source`: the features (embedded in the map) or the URL of their file (fetched by the browser)."""
+def pane_z(order: int) -> int:
+    """The z-index of the pane of the `order`-th fetched layer (0 = bottom): above an underlay
+    (UNDERLAY_Z) and below Leaflet's overlay pane (400), where the sites and the checked point are drawn."""
+    return UNDERLAY_Z + 1 + order
+
+
+UNDERLAY_Z = 300  # a thematic map's units, under every layer
+
+
+def vector_layer(spec: LayerSpec, source: dict | str, *, lang: str, show: bool, order: int = 0) -> folium.map.Layer:
+    """`source`: the features (embedded in the map) or the URL of their file (fetched by the browser);
+    `order`: the layer's place from the bottom, for a fetched layer's pane."""
     fixed = style(spec)
     if isinstance(source, str):
-        return FetchedGeoJson(source, name=spec.title(lang), style=fixed, show=show)
+        return FetchedGeoJson(source, name=spec.title(lang), style=fixed, show=show, z=pane_z(order))
     return folium.GeoJson(source, name=spec.title(lang), style_function=lambda _f: fixed, show=show,
                           smooth_factor=1.0, on_each_feature=_ON_EACH_FEATURE)
 

@@ -329,6 +329,18 @@ def test_every_report_after_the_map_is_drawn_says_so(app: MapPage) -> None:
     assert len(drawn) >= 3 and all(drawn), f"reports from the first that says drawn on, carrying it: {drawn}"
 
 
+def test_layers_are_stacked_in_their_order_whatever_file_arrives_first(app: MapPage) -> None:
+    """Each fetched layer draws in its own pane, stacked by the layer order and under the sites (Leaflet's
+    overlay pane, z-index 400): in one shared pane the file fetched last would be drawn on top."""
+    app.open()
+    panes = app.map_frame().evaluate("""() => [...document.querySelectorAll('.leaflet-pane')]
+        .filter(p => /leaflet-mapapp-layer-\\d+-pane/.test(p.className))
+        .map(p => [+p.style.zIndex, p.querySelectorAll('path').length])""")
+    assert len(panes) >= 4, panes  # the default view's boundaries, waters, rivers and restriction zone
+    assert [z for z, _ in panes] == list(range(301, 301 + len(panes)))  # in the order the layers were added
+    assert all(paths > 0 for _, paths in panes), panes
+
+
 def test_english_page(app: MapPage, sites: gpd.GeoDataFrame) -> None:
     app.open("?lang=en")
     expect(app.page.get_by_role("heading", level=1)).to_have_text("Jiangxi Green Industry Map")
