@@ -52,7 +52,7 @@ QUIET_JS = """() => !document.querySelector('[data-test-script-state=running]')"
 
 def serve(port: int, folder: Path) -> subprocess.Popen:
     env = os.environ | {"MAPAPP_DATABASE_URL": f"sqlite:///{folder / 'register.sqlite'}"}
-    process = subprocess.Popen([str(ROOT / ".venv/bin/streamlit"), "run", "streamlit_app.py", "--server.headless", "true",
+    process = subprocess.Popen([str(ROOT / ".venv/bin/streamlit"), "run", "web_app.py", "--server.headless", "true",
                                 "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):

@@ -3,4 +3,4 @@
 source "$(dirname "$0")/bootstrap.sh"
 apt_install fonts-wqy-microhei  # the CJK font of printed maps and reports
 pip_install app
-exec .venv/bin/streamlit run streamlit_app.py --server.headless true --browser.gatherUsageStats false "$@"
+exec .venv/bin/streamlit run web_app.py --server.headless true --browser.gatherUsageStats false "$@"

@@ -217,7 +217,7 @@ def _serve(log: Path, data_dir: Path | None = None, database_url: str | None = N
         env["MAPAPP_DATA_DIR"] = str(data_dir)
     if database_url is not None:
         env["MAPAPP_DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", "web_app.py", "--server.port", str(port),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                # Other people edit the code while tests run: never reload mid-session.
                "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
