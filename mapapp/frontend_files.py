@@ -43,9 +43,12 @@ def resolve(path: str, prefixes: list[tuple[str, Path, bool]]) -> tuple[Path, bo
         if not path.startswith(prefix):
             continue
         relative = path[len(prefix):]
-        if not relative.endswith(_COMPRESSIBLE):
+        if not relative.endswith(_COMPRESSIBLE) or "\x00" in relative:
             return None
-        file = (folder / relative).resolve()
+        try:
+            file = (folder / relative).resolve()
+        except (OSError, ValueError):  # a path the system cannot name: Streamlit answers it
+            return None
         if not file.is_relative_to(folder.resolve()) or not file.is_file():
             return None
         # The component's index.html keeps its name from version to version; its scripts are hashed.
@@ -84,6 +87,23 @@ class CompressedFrontEnd:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return None
         accepted = b",".join(v for k, v in scope.get("headers", []) if k == b"accept-encoding")
-        if b"gzip" not in accepted:
+        if not takes_gzip(accepted.decode("latin-1")):
             return None
         return resolve(scope["path"], self.prefixes)
+
+
+def takes_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip ("gzip;q=0" refuses it)."""
+    for part in accept_encoding.split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            q = params.strip().lower()
+            return not (q.startswith("q=") and _quality(q[2:]) == 0)
+    return False
+
+
+def _quality(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return 1.0

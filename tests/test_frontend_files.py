@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mapapp.deploy import frontend_folders
-from mapapp.frontend_files import resolve, url_folders
+from mapapp.frontend_files import resolve, takes_gzip, url_folders
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,8 @@ def test_the_components_page_is_revalidated_and_its_scripts_are_not() -> None:
 
 
 @pytest.mark.parametrize("path", [
-    "/static/../../../../../../etc/passwd.txt",  # leaves the folder
+    "/static/../index.html",  # Streamlit's page, one folder up: leaves the build folder
+    "/static/js/a\x00.js",  # a name the system cannot take
     "/static/js/no-such-file.js",
     "/static/media/KaTeX_Main-Regular.woff2",  # already compressed: Streamlit sends it as it is
     "/app/static/vendor/leaflet@1.9.4/leaflet.js",  # the app's own static folder: Streamlit's
@@ -41,3 +42,11 @@ def test_the_components_page_is_revalidated_and_its_scripts_are_not() -> None:
 ])
 def test_anything_else_is_left_to_streamlit(path: str) -> None:
     assert resolve(path, url_folders()) is None
+
+
+@pytest.mark.parametrize(("header", "gzip_ok"), [
+    ("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.8", True), ("*", True),
+    ("gzip;q=0", False), ("identity", False), ("", False),
+])
+def test_gzip_is_sent_only_to_a_client_that_takes_it(header: str, gzip_ok: bool) -> None:
+    assert takes_gzip(header) is gzip_ok

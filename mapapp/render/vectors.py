@@ -144,7 +144,7 @@ def pane_z(order: int) -> int:
 UNDERLAY_Z = 300  # a thematic map's units, under every layer
 
 
-def vector_layer(spec: LayerSpec, source: dict | str, *, lang: str, show: bool, order: int = 0) -> folium.map.Layer:
+def vector_layer(spec: LayerSpec, source: dict | str, *, lang: str, show: bool, order: int) -> folium.map.Layer:
     """`source`: the features (embedded in the map) or the URL of their file (fetched by the browser);
     `order`: the layer's place from the bottom, for a fetched layer's pane."""
     fixed = style(spec)

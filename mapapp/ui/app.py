@@ -119,10 +119,10 @@ _ALWAYS_RUN = frozenset({"check", "edit"})
 _TAB_LABELS = {"targets": "targets_tab", "check": "check", "export": "export", "edit": "edit_tab", "about": "about"}
 
 
-@st.fragment
 def tabs_ui(parts: tuple[tuple[str, Callable[[], None]], ...], lang: str) -> None:
     """The tabs under the map. Only the open one (and those in _ALWAYS_RUN) is run: a filter change
-    then renders one tab, not five. A fragment, so switching tabs runs only the tabs."""
+    then renders one tab, not five. Switching tabs runs the page (the map is not redrawn). Not a
+    fragment: the review's decisions must stay outside one (see review.review_ui)."""
     names = [name for name, _ in parts]
     labels = [t(_TAB_LABELS[name], lang) for name in names]
     default = labels[names.index(ui_state.tab_default(names, lang))]
