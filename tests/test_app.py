@@ -71,6 +71,30 @@ def test_only_the_open_tab_and_those_holding_work_are_run() -> None:
     assert not [d for d in at.dataframe if t("target_indicator", "zh") in d.value.columns]
 
 
+def switch(at: AppTest, lang: str, tab: str) -> AppTest:
+    """The user opens `tab` and changes the page's language (the tab stays open across the switch)."""
+    at.session_state[OPEN_TAB] = tab
+    at.sidebar.radio(key="lang").set_value(lang).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_a_closed_tabs_settings_outlive_the_runs_that_do_not_draw_it() -> None:
+    """Streamlit forgets a widget a run does not draw: the targets filter, the export's clip and the
+    print title are kept while their tab is closed, and across language switches."""
+    at = run(tab="targets")
+    at.multiselect(key=key("targets_year")).set_value([2018]).run()
+    at = switch(at, "en", "export")  # the targets tab is closed from here on
+    at.radio(key=key("export_region", "en")).set_value("prefecture").run()
+    at.checkbox(key=key("export_clip", "en")).check().run()
+    at.text_input(key=key("print_title", "en")).input("鹰潭 test").run()
+    at = switch(at, "zh", "targets")  # and now the export tab
+    assert at.multiselect(key=key("targets_year")).value == [2018]
+    at = switch(at, "en", "export")
+    assert at.checkbox(key=key("export_clip", "en")).value is True
+    assert at.text_input(key=key("print_title", "en")).value == "鹰潭 test"
+
+
 def page_count(at: AppTest) -> str:
     lines = [m.value for m in at.markdown if m.value.startswith("**") and ("地图上" in m.value or "on the map" in m.value)]
     assert len(lines) == 1, lines

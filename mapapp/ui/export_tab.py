@@ -27,7 +27,7 @@ from mapapp.outputs.formats import ENCODINGS, FORMATS, write_extract
 from mapapp.outputs.mapprint import ORIENTATIONS, PAPERS_MM, PRINT_FORMATS, MapContent, PrintOptions, print_map
 from mapapp.ui import data, state
 from mapapp.ui.downloads import Made, made_on_request
-from mapapp.ui.sidebar import carried, carried_many, wkey
+from mapapp.ui.sidebar import carried, carried_many, carried_value, wkey
 from mapapp.viewstate import ViewState
 
 REGION_KINDS = ("selection", "filter", "prefecture", "county", "drawn")
@@ -85,9 +85,10 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
         **kw), default=["sites", "water_areas", "river_lines"])
     filtered = True
     if kind not in ("filter", "selection") and "sites" in chosen:
-        filtered = st.checkbox(t("export_filtered", lang, shown=len(shown), total=len(all_sites)), value=True,
-                               key=wkey("export_filtered", lang))
-    clip = st.checkbox(t("clip", lang), value=False, key=wkey("export_clip", lang), disabled=kind == "filter")
+        filtered = carried_value("export_filtered", lang, lambda **kw: st.checkbox(
+            t("export_filtered", lang, shown=len(shown), total=len(all_sites)), **kw), default=True)
+    clip = carried_value("export_clip", lang, lambda **kw: st.checkbox(t("clip", lang), disabled=kind == "filter", **kw),
+                         default=False)
     sites = selected if kind == "selection" else (shown if filtered else all_sites)
     frames = {i: (sites if i == "sites" else data.full_layer(i)) for i in chosen}
     if kind == "selection":
@@ -151,8 +152,8 @@ def _print_ui(view: ViewState, region: Region, place: str, chosen: list[str], si
         t("print_orientation", lang), ORIENTATIONS, horizontal=True, format_func=lambda o: t(f"print_{o}", lang), **kw))
     fmt = carried("print_format", PRINT_FORMATS, lang, lambda **kw: cols[2].radio(
         t("print_file_format", lang), PRINT_FORMATS, horizontal=True, format_func=str.upper, **kw))
-    title = cols[3].text_input(t("print_title_input", lang), key="print_title", max_chars=60,  # any language
-                               placeholder=t("print_title", lang, place=place))
+    title = carried_value("print_title", lang, lambda **kw: cols[3].text_input(  # in any language
+        t("print_title_input", lang), max_chars=60, placeholder=t("print_title", lang, place=place), **kw), default="")
     specs = data.specs()
     units = data.unit_names(lang)
 

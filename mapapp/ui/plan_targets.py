@@ -3,6 +3,8 @@ sites a chosen target applies to. A fragment: its filters never rerun the map.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +13,7 @@ from mapapp.catalog.records import split_list
 from mapapp.i18n import t
 from mapapp.plan_targets import JURISDICTIONS, TargetFilter, applies_to, documents, over_years, select, table
 from mapapp.ui import data
-from mapapp.ui.sidebar import wkey
+from mapapp.ui.sidebar import carried_many, wkey
 
 
 def _names(lang: str, rev: int) -> dict[str, str]:
@@ -23,16 +25,19 @@ def _filter_ui(frame: pd.DataFrame, lang: str) -> TargetFilter:
     cols = st.columns(4)
     industries = sorted({c for cell in frame.loc[frame["scope"] == "industry", "scope_key"] for c in split_list(cell)})
     titles = documents(frame, lang)
+    years = sorted(int(y) for y in frame["target_year"].dropna().unique())
+
+    def pick(col: int, name: str, label: str, options: list, **kw: Any) -> tuple:
+        return tuple(carried_many(name, options, lang, lambda **widget: cols[col].multiselect(
+            label, options, placeholder=t("all", lang), **kw, **widget), default=[]))
+
     return TargetFilter(
-        jurisdictions=tuple(cols[0].multiselect(t("targets_jurisdiction", lang), JURISDICTIONS, key=wkey("targets_scope", lang),
-                                                format_func=lambda s: t(f"targets_scope_{s}", lang), placeholder=t("all", lang))),
-        industries=tuple(cols[1].multiselect(t("industry", lang), industries, key=wkey("targets_industry", lang),
-                                             format_func=lambda c: vocab.label(vocab.INDUSTRIES, c, lang),
-                                             placeholder=t("all", lang))),
-        years=tuple(cols[2].multiselect(t("target_year", lang), sorted(int(y) for y in frame["target_year"].dropna().unique()),
-                                        key=wkey("targets_year", lang), placeholder=t("all", lang))),
-        documents=tuple(cols[3].multiselect(t("targets_document", lang), list(titles), format_func=titles.get,
-                                            key=wkey("targets_document", lang), placeholder=t("all", lang))))
+        jurisdictions=pick(0, "targets_scope", t("targets_jurisdiction", lang), list(JURISDICTIONS),
+                           format_func=lambda s: t(f"targets_scope_{s}", lang)),
+        industries=pick(1, "targets_industry", t("industry", lang), industries,
+                        format_func=lambda c: vocab.label(vocab.INDUSTRIES, c, lang)),
+        years=pick(2, "targets_year", t("target_year", lang), years),
+        documents=pick(3, "targets_document", t("targets_document", lang), list(titles), format_func=titles.get))
 
 
 @st.fragment

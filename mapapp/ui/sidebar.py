@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 import streamlit as st
 
@@ -32,8 +33,8 @@ def wkey(name: str, lang: str) -> str:
 
 
 def carried(name: str, options: Sequence[str], lang: str, widget: Callable[..., str], default: str | None = None) -> str:
-    """A choice outside the URL that outlives a change of language: the code chosen last opens the new
-    language's widget (`widget` takes `index` and `key`)."""
+    """A choice outside the URL that outlives a change of language and a run that does not draw it (a
+    closed tab): the code chosen last opens the new widget (`widget` takes `index` and `key`)."""
     remembered = f"mapapp.carried.{name}"
     value = st.session_state.get(remembered, default if default is not None else options[0])
     chosen = widget(index=list(options).index(value) if value in options else 0, key=wkey(name, lang))
@@ -47,6 +48,15 @@ def carried_many(name: str, options: Sequence[str], lang: str, widget: Callable[
     remembered = f"mapapp.carried.{name}"
     value = [v for v in st.session_state.get(remembered, default) if v in options]
     chosen = widget(default=value, key=wkey(name, lang))
+    st.session_state[remembered] = chosen
+    return chosen
+
+
+def carried_value(name: str, lang: str, widget: Callable[..., Any], default: Any) -> Any:
+    """As `carried`, for a widget that takes `value` (a checkbox, a text input): it also outlives a
+    run that does not draw it (a closed tab), which Streamlit would forget."""
+    remembered = f"mapapp.carried.{name}"
+    chosen = widget(value=st.session_state.get(remembered, default), key=wkey(name, lang))
     st.session_state[remembered] = chosen
     return chosen
 
