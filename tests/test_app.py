@@ -17,6 +17,7 @@ from mapapp.export import export_collection, resolve_region
 from mapapp.filters import SiteFilter, matches, screen_sites
 from mapapp.i18n import t
 from mapapp.layers import load_layer
+from mapapp.ui.app import TAB_LABELS
 from mapapp.ui.state import OPEN_TAB, PARTS
 
 APP = Path(__file__).resolve().parents[1] / "streamlit_app.py"
@@ -34,7 +35,7 @@ def count_line(shown: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, lang: str = "zh
 
 
 def run(tab: str | None = None, **query: str) -> AppTest:
-    """The page as once its map is drawn (AppTest has no browser), with the named tab open (see app._TAB_LABELS)."""
+    """The page as once its map is drawn (AppTest has no browser), with the named tab open (see app.TAB_LABELS)."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.session_state[PARTS] = "complete"
     if tab:
@@ -71,6 +72,12 @@ def test_only_the_open_tab_and_those_holding_work_are_run() -> None:
     assert not [d for d in at.dataframe if t("target_indicator", "zh") in d.value.columns]
 
 
+def open_tab(at: AppTest, tab: str, lang: str = "zh") -> AppTest:
+    """Click a tab (app.tabs_ui): the tabs widget's value is the open tab's label."""
+    at.session_state[f"mapapp.tab.{lang}"] = t(TAB_LABELS[tab], lang)
+    return at
+
+
 def switch(at: AppTest, lang: str, tab: str) -> AppTest:
     """The user opens `tab` and changes the page's language (the tab stays open across the switch)."""
     at.session_state[OPEN_TAB] = tab
@@ -80,19 +87,27 @@ def switch(at: AppTest, lang: str, tab: str) -> AppTest:
 
 
 def test_a_closed_tabs_settings_outlive_the_runs_that_do_not_draw_it() -> None:
-    """Streamlit forgets a widget a run does not draw: the targets filter, the export's clip and the
-    print title are kept while their tab is closed, and across language switches."""
+    """Streamlit forgets a widget a run does not draw: the targets filter and the export's choices
+    are kept while their tab is closed (also when changed in the run that closes it), and across
+    language switches."""
     at = run(tab="targets")
     at.multiselect(key=key("targets_year")).set_value([2018]).run()
-    at = switch(at, "en", "export")  # the targets tab is closed from here on
-    at.radio(key=key("export_region", "en")).set_value("prefecture").run()
-    at.checkbox(key=key("export_clip", "en")).check().run()
-    at.text_input(key=key("print_title", "en")).input("鹰潭 test").run()
-    at = switch(at, "zh", "targets")  # and now the export tab
+    open_tab(at, "export").run()  # the targets tab is closed from here on
+    at.radio(key=key("export_region")).set_value("prefecture").run()
+    at.checkbox(key=key("export_clip")).check().run()
+    at.checkbox(key=key("export_filtered")).uncheck().run()
+    at.text_input(key=key("print_title")).input("鹰潭 test")
+    open_tab(at, "targets").run()  # the title typed and the tab left in one run
     assert at.multiselect(key=key("targets_year")).value == [2018]
-    at = switch(at, "en", "export")
-    assert at.checkbox(key=key("export_clip", "en")).value is True
-    assert at.text_input(key=key("print_title", "en")).value == "鹰潭 test"
+    open_tab(at, "export").run()
+    assert at.checkbox(key=key("export_clip")).value is True
+    assert at.checkbox(key=key("export_filtered")).value is False
+    assert at.text_input(key=key("print_title")).value == "鹰潭 test"
+    at = switch(at, "en", "targets")
+    assert at.multiselect(key=key("targets_year", "en")).value == [2018]
+    at = switch(at, "zh", "export")
+    assert at.text_input(key=key("print_title")).value == "鹰潭 test"
+    assert at.checkbox(key=key("export_clip")).value is True
 
 
 def page_count(at: AppTest) -> str:

@@ -116,7 +116,7 @@ def page() -> None:
 # Tabs whose widgets hold the user's work (an uploaded file and its points on the map, an edit not yet
 # sent) are run even when closed: Streamlit forgets the state of a widget that a run does not render.
 _ALWAYS_RUN = frozenset({"check", "edit"})
-_TAB_LABELS = {"targets": "targets_tab", "check": "check", "export": "export", "edit": "edit_tab", "about": "about"}
+TAB_LABELS = {"targets": "targets_tab", "check": "check", "export": "export", "edit": "edit_tab", "about": "about"}
 
 
 def tabs_ui(parts: tuple[tuple[str, Callable[[], None]], ...], lang: str) -> None:
@@ -124,7 +124,7 @@ def tabs_ui(parts: tuple[tuple[str, Callable[[], None]], ...], lang: str) -> Non
     then renders one tab, not five. Switching tabs runs the page (the map is not redrawn). Not a
     fragment: the review's decisions must stay outside one (see review.review_ui)."""
     names = [name for name, _ in parts]
-    labels = [t(_TAB_LABELS[name], lang) for name in names]
+    labels = [t(TAB_LABELS[name], lang) for name in names]
     default = labels[names.index(ui_state.tab_default(names, lang))]
     tabs = st.tabs(labels, key=f"mapapp.tab.{lang}", default=default, on_change="rerun")
     waiting = ui_state.waiting_for_map()

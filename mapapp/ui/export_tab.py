@@ -88,7 +88,7 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
         filtered = carried_value("export_filtered", lang, lambda **kw: st.checkbox(
             t("export_filtered", lang, shown=len(shown), total=len(all_sites)), **kw), default=True)
     clip = carried_value("export_clip", lang, lambda **kw: st.checkbox(t("clip", lang), disabled=kind == "filter", **kw),
-                         default=False)
+                         default=False) and kind != "filter"  # a tick kept from another region does not apply
     sites = selected if kind == "selection" else (shown if filtered else all_sites)
     frames = {i: (sites if i == "sites" else data.full_layer(i)) for i in chosen}
     if kind == "selection":

@@ -32,33 +32,40 @@ def wkey(name: str, lang: str) -> str:
     return f"{name}.{lang}" + (f".{generation}" if generation else "")
 
 
-def carried(name: str, options: Sequence[str], lang: str, widget: Callable[..., str], default: str | None = None) -> str:
+_CARRIED = "mapapp.carried."  # + name: the last value of a carried widget, kept outside the widget
+
+
+def _remember(remembered: str, key: str) -> None:
+    """A carried widget's on_change: keep the new value at once, since the run it starts may not draw
+    the widget (a tab closed in the same run), and Streamlit then forgets it."""
+    if key in st.session_state:
+        st.session_state[remembered] = st.session_state[key]
+
+
+def _carry(name: str, lang: str, widget: Callable[..., Any], **initial: Any) -> Any:
+    remembered, key = _CARRIED + name, wkey(name, lang)
+    chosen = widget(**initial, key=key, on_change=_remember, args=(remembered, key))
+    st.session_state[remembered] = chosen
+    return chosen
+
+
+def carried(name: str, options: Sequence[Any], lang: str, widget: Callable[..., Any], default: Any = None) -> Any:
     """A choice outside the URL that outlives a change of language and a run that does not draw it (a
-    closed tab): the code chosen last opens the new widget (`widget` takes `index` and `key`)."""
-    remembered = f"mapapp.carried.{name}"
-    value = st.session_state.get(remembered, default if default is not None else options[0])
-    chosen = widget(index=list(options).index(value) if value in options else 0, key=wkey(name, lang))
-    st.session_state[remembered] = chosen
-    return chosen
+    closed tab): the value chosen last opens the new widget (`widget` takes `index`, `key`,
+    `on_change` and `args`)."""
+    value = st.session_state.get(_CARRIED + name, default if default is not None else options[0])
+    return _carry(name, lang, widget, index=list(options).index(value) if value in options else 0)
 
 
-def carried_many(name: str, options: Sequence[str], lang: str, widget: Callable[..., list[str]],
-                 default: Sequence[str]) -> list[str]:
-    """As `carried`, for a multiselect (`widget` takes `default` and `key`)."""
-    remembered = f"mapapp.carried.{name}"
-    value = [v for v in st.session_state.get(remembered, default) if v in options]
-    chosen = widget(default=value, key=wkey(name, lang))
-    st.session_state[remembered] = chosen
-    return chosen
+def carried_many(name: str, options: Sequence[Any], lang: str, widget: Callable[..., list],
+                 default: Sequence[Any]) -> list:
+    """As `carried`, for a multiselect (`widget` takes `default` instead of `index`)."""
+    return _carry(name, lang, widget, default=[v for v in st.session_state.get(_CARRIED + name, default) if v in options])
 
 
 def carried_value(name: str, lang: str, widget: Callable[..., Any], default: Any) -> Any:
-    """As `carried`, for a widget that takes `value` (a checkbox, a text input): it also outlives a
-    run that does not draw it (a closed tab), which Streamlit would forget."""
-    remembered = f"mapapp.carried.{name}"
-    chosen = widget(value=st.session_state.get(remembered, default), key=wkey(name, lang))
-    st.session_state[remembered] = chosen
-    return chosen
+    """As `carried`, for a widget that takes `value` (a checkbox, a text input)."""
+    return _carry(name, lang, widget, value=st.session_state.get(_CARRIED + name, default))
 
 
 def _options(vocabulary: dict[str, tuple[str, str]], lang: str) -> dict:

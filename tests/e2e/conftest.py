@@ -42,6 +42,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -133,6 +134,7 @@ _SETTLED_JS = """
 (quietMs) => { const app = document.querySelector('[data-testid="stApp"]');
   return app && app.getAttribute('data-test-script-state') === 'notRunning' && Date.now() - window.__stChanged > quietMs; }
 """
+_NOT_RUNNING_JS = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'"""
 _IDLE_JS = """
 (runs) => { const app = document.querySelector('[data-testid="stApp"]');
   return window.__stRuns > runs && app && app.getAttribute('data-test-script-state') === 'notRunning'; }
@@ -268,6 +270,14 @@ class MapPage:
     requests: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     http_errors: list[str] = field(default_factory=list)
+    finished: int = 0  # script runs (fragment runs too) the server has reported finished
+
+    def count_message(self, payload: str | bytes) -> None:
+        """A websocket message from the server: count the runs it reports finished. A quick run can
+        start and end within one render of the page, so its "running" state never reaches the DOM
+        (the counter of _RUN_COUNTER_JS misses it); the server's message always arrives."""
+        if isinstance(payload, bytes) and ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished":
+            self.finished += 1
 
     # -- problems found by the listeners --
 
@@ -390,9 +400,18 @@ class MapPage:
     def run_count(self) -> int:
         return self.page.evaluate("() => window.__stRuns")
 
-    def wait_for_run_after(self, runs: int) -> None:
-        """Wait until a script run started after `runs` had been counted, and has finished."""
-        self.page.wait_for_function(_IDLE_JS, arg=runs)
+    def wait_for_run_after(self, runs: int, finished: int | None = None) -> None:
+        """Wait until a script run started after `runs` had been counted (or, given `finished`, the
+        server reported more runs finished than that), and the page is not running."""
+        if finished is None:
+            self.page.wait_for_function(_IDLE_JS, arg=runs)
+            return
+        deadline = time.monotonic() + 30
+        while not (self.page.evaluate(_IDLE_JS, runs)
+                   or (self.finished > finished and self.page.evaluate(_NOT_RUNNING_JS))):
+            if time.monotonic() > deadline:
+                raise PlaywrightTimeoutError(f"no run after {runs} seen and {finished} reported finished in 30 s")
+            self.page.wait_for_timeout(20)  # lets Playwright deliver the websocket messages
 
     def map_action(self, action: Callable[[], None]) -> bool:
         """Do something on the map and wait for the rerun it causes, if it causes one.
@@ -403,12 +422,12 @@ class MapPage:
         """
         frame = self.map_frame()
         self.page.wait_for_function(_SETTLED_JS, arg=QUIET_MS)
-        runs, sent = self.run_count(), frame.evaluate(_SENT_JS)
+        runs, finished, sent = self.run_count(), self.finished, frame.evaluate(_SENT_JS)
         action()
         frame.wait_for_function(_NOTHING_PENDING_JS)
         if frame.evaluate(_SENT_JS) == sent:
             return False
-        self.wait_for_run_after(runs)
+        self.wait_for_run_after(runs, finished)
         return True
 
     def point_of(self, lon: float, lat: float) -> tuple[float, float]:
@@ -428,9 +447,9 @@ class MapPage:
     def rerun(self, action: Callable[[], None]) -> None:
         """Do something that reruns the script (a widget change) and wait until that run has finished."""
         self.page.wait_for_function(_SETTLED_JS, arg=QUIET_MS)
-        runs = self.run_count()
+        runs, finished = self.run_count(), self.finished
         action()
-        self.wait_for_run_after(runs)
+        self.wait_for_run_after(runs, finished)
 
     def pick(self, scope: Locator, label: str, typed: str, option: str) -> None:
         """Type into a multiselect or selectbox inside `scope`, pick an option, wait for the rerun."""
@@ -544,7 +563,7 @@ def _page(request: pytest.FixtureRequest, browser: Browser, app_server: AppServe
     page.set_default_timeout(30_000)
     mp = MapPage(page, context, app_server)
     context.on("request", lambda r: mp.requests.append(r.url))
-    page.on("websocket", lambda ws: mp.requests.append(ws.url))
+    page.on("websocket", lambda ws: (mp.requests.append(ws.url), ws.on("framereceived", mp.count_message)))
     page.on("pageerror", lambda e: mp.page_errors.append(str(e)))
     context.on("response", lambda r: mp.http_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     request.node.stash[PAGE_KEY] = mp
