@@ -26,7 +26,7 @@ from mapapp.coordinates import parse_coordinates
 from mapapp.messages import Msg
 from mapapp.paths import ROOT
 from mapapp.screening import load_region, load_waters, screen_geometries, screen_lonlat
-from mapapp.tables import detect_encoding, iter_chunks, open_input, read_table
+from mapapp.tables import _has_quote, detect_encoding, iter_chunks, open_input, read_table
 
 NANCHANG = (115.89, 28.68)  # inside Jiangxi, near the Gan river
 
@@ -374,11 +374,22 @@ def test_a_stray_cell_far_off_in_a_sheet_costs_nothing(tmp_path, capsys):
     assert list(read_out(tmp_path / "out.csv")["name"]) == ["A"]
 
 
-def test_an_unclosed_quote_is_pointed_out(tmp_path, capsys):
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-16"])
+def test_an_unclosed_quote_is_pointed_out(tmp_path, capsys, encoding):
     src = tmp_path / "q.csv"
-    src.write_text('name,lon,lat\nA,115.9,28.6\n"B,116.0,28.7\nC,116.1,28.8\n', encoding="utf-8")
+    src.write_text('名称,lon,lat\nA,115.9,28.6\n"B,116.0,28.7\nC,116.1,28.8\n', encoding=encoding)
     code, err = screen_cli(capsys, src, tmp_path / "out.csv")
     assert code == 0 and "row(s) 2 hold a cell that spans lines" in err
+
+
+def test_a_file_without_quotes_is_not_searched_for_line_breaks(tmp_path, capsys):
+    src = tmp_path / "plain.csv"
+    src.write_text("name,lon,lat\nA,115.9,28.6\nB,116.0,28.7\n", encoding="utf-8")
+    assert not _has_quote(src)
+    src.write_text('name,lon,lat\n"A, the first",115.9,28.6\n', encoding="utf-8")
+    assert _has_quote(src)
+    code, err = screen_cli(capsys, src, tmp_path / "out.csv")
+    assert code == 0 and "spans lines" not in err
 
 
 @pytest.mark.parametrize("args", [["--distance", "abc"], ["--datum", "mars"], ["--scope", "moon"], ["--nope"]])
