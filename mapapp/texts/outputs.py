@@ -51,14 +51,14 @@ TEXT: dict[str, tuple[str, str]] = {
                        "at 1 km and 5 km, the nearest regulated water, a map, the rules quoted, the applicable "
                        "targets, the data and its accuracy, and the date and data checksums that make it reproducible."),
     "report_what": ("核查对象", "What to check"),
-    "report_what_point": ("地图上单击（或搜索到）的点", "The point clicked on the map (or found by search)"),
+    "report_what_point": ("核查点（地图上单击、搜索到或上方输入的点）", "The checked point (clicked on the map, found by search or typed above)"),
     "report_what_site": ("选中的园区/基地", "The selected site"),
     "report_what_drawn": ("地图上所画的范围", "The shape drawn on the map"),
     "report_what_file": ("上传的边界文件", "An uploaded boundary file"),
-    "report_no_point": ("请先在地图上单击一个点，或在侧栏搜索坐标。", "Click a point on the map first, or search for coordinates in the sidebar."),
-    "report_point_hint": ("报告针对地图上最后单击（或在侧栏搜索到）的点，其坐标写在报告和文件名中。",
-                          "The report is for the point last clicked on the map (or found by search); its coordinates "
-                          "are in the report and its file name."),
+    "report_no_point": ("请先在地图上单击一个点、在侧栏搜索坐标，或在上方输入坐标核查。", "Click a point on the map, search for coordinates in the sidebar, or check typed coordinates above first."),
+    "report_point_hint": ("报告针对最后核查的点（地图上单击、侧栏搜索到或上方输入的点），其坐标写在报告和文件名中。",
+                          "The report is for the point checked last (clicked on the map, found by search or typed "
+                          "above); its coordinates are in the report and its file name."),
     "report_pick_site": ("园区/基地", "Site"),
     "report_no_location": ("该园区/基地位置未知，无法核查；请先在登记册中补充位置。",
                            "This site's location is unknown, so it cannot be checked: add one in the register first."),

@@ -20,9 +20,10 @@ from mapapp.pointcheck import PointCheck, describe, parse_typed
 from mapapp.tables import CSV_SUFFIXES, EXCEL_SUFFIXES, VECTOR_SUFFIXES, open_input
 from mapapp.ui import data, state
 from mapapp.ui.report import site_report_ui
+from mapapp.ui.search import POINT_MARGIN
 from mapapp.ui.sidebar import unit_names, wkey
 from mapapp.ui.table import readable_table
-from mapapp.viewstate import ViewState
+from mapapp.viewstate import ViewState, corners
 
 PAGE_MAX_ROWS = 50_000  # the page screens a file while the user waits; larger files go to `mapapp screen`
 PAGE_MAX_MB = 20  # also server.maxUploadSize in .streamlit/config.toml
@@ -64,22 +65,33 @@ def _all_units(lang: str) -> dict[str, str]:
 
 
 def typed_check_ui(view: ViewState) -> None:
+    """Coordinates typed in: a valid point becomes the page's checked point (drawn on the map, shown
+    beside it, the subject of the report) and its verdict stays here until another point is checked."""
     lang, f = view.lang, view.filter
+    typed = state.typed_point() or {"lon": "117.21", "lat": "28.29", "datum": DATUMS[0]}
     with st.form(wkey("point_check", lang), enter_to_submit=True):
         cols = st.columns(3)
-        lon = cols[0].text_input(t("lon", lang), value="117.21", key=wkey("check_lon", lang), help=t("coordinate_help", lang))
-        lat = cols[1].text_input(t("lat", lang), value="28.29", key=wkey("check_lat", lang), help=t("coordinate_help", lang))
-        datum = cols[2].selectbox(t("datum", lang), DATUMS, format_func=lambda d: datum_label(d, lang), key=wkey("check_datum", lang))
+        lon = cols[0].text_input(t("lon", lang), value=typed["lon"], key=wkey("check_lon", lang), help=t("coordinate_help", lang))
+        lat = cols[1].text_input(t("lat", lang), value=typed["lat"], key=wkey("check_lat", lang), help=t("coordinate_help", lang))
+        datum = cols[2].selectbox(t("datum", lang), DATUMS, index=DATUMS.index(typed["datum"]),
+                                  format_func=lambda d: datum_label(d, lang), key=wkey("check_datum", lang))
         submitted = st.form_submit_button(t("check_button", lang))
-    if not submitted:
+    if submitted:
+        x, y, error = parse_typed(lon, lat)
+        if error:
+            st.error(f"{t('checked', lang, point=f'{lon} / {lat}')} {text(error, lang)}")
+            return
+        c = data.checked_point(x, y, datum, f.scope, f.distance_m)
+        state.check_point(c.lon_wgs84, c.lat_wgs84, typed={"lon": lon, "lat": lat, "datum": datum})
+        if c.verdict != "invalid":  # a point that cannot be checked (outside Jiangxi) does not move the map
+            state.move_to(corners([c.lon_wgs84, c.lat_wgs84, c.lon_wgs84, c.lat_wgs84], POINT_MARGIN))
+        st.rerun(scope="app")  # the map and the panel beside it show the point
+    if state.typed_point() is None:
         return
-    x, y, error = parse_typed(lon, lat)
-    if error:
-        st.error(f"{t('checked', lang, point=f'{lon} / {lat}')} {text(error, lang)}")
-        return
-    c = data.checked_point(x, y, datum, f.scope, f.distance_m)
-    alert = {"outside": st.success, "invalid": st.error}.get(c.verdict, st.warning)  # within, uncertain: take note
-    alert(describe(c, lang, threshold_m=f.distance_m, water_names=data.water_names(lang), unit_names=_all_units(lang)))
+    c = clicked_check(view)
+    if c is not None:
+        alert = {"outside": st.success, "invalid": st.error}.get(c.verdict, st.warning)  # within, uncertain: take note
+        alert(describe(c, lang, threshold_m=f.distance_m, water_names=data.water_names(lang), unit_names=_all_units(lang)))
 
 
 def _stash(upload: object, folder: Path) -> Path:

@@ -12,6 +12,7 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 import streamlit_folium
+from streamlit.errors import StreamlitInvalidLayoutContextError
 from streamlit_folium import st_folium
 
 from mapapp.i18n import t
@@ -171,4 +172,13 @@ def explore_ui(view: ViewState, shown: gpd.GeoDataFrame, rev: int, theme: Themat
     if state.page_is_behind():
         st.rerun(scope="app")  # the export tab offers the new selection, and the map rings it
     if redraw:
+        _run_map_again()
+
+
+def _run_map_again() -> None:
+    """Run the map's fragment again to draw what changed; in a full run of the page (a click can
+    arrive with one) only a full rerun may be asked for."""
+    try:
         st.rerun(scope="fragment")
+    except StreamlitInvalidLayoutContextError:
+        st.rerun(scope="app")

@@ -280,10 +280,19 @@ def page_is_behind() -> bool:
     return st.session_state.get(_SEEN, []) != selection()
 
 
-def check_point(lon: float, lat: float) -> None:
-    """Check a point found by search as if it had been clicked on the map (WGS 84), and show it."""
-    st.session_state[_CLICK] = {"lon": lon, "lat": lat, "raw": None}
+def check_point(lon: float, lat: float, *, typed: dict[str, str] | None = None) -> None:
+    """Check a point found by search, or typed in the check tab (`typed`: the fields as entered), as
+    if it had been clicked on the map (WGS 84), and show it."""
+    # The map's last click stays recorded as seen: the map keeps reporting it, and it must not
+    # replace this point at the next run as if it were a new click.
+    seen = st.session_state.get(_CLICK, {}).get("raw")
+    st.session_state[_CLICK] = {"lon": lon, "lat": lat, "raw": seen, "typed": typed}
     focus_point()
+
+
+def typed_point() -> dict[str, str] | None:
+    """The check tab's fields as entered, when the page's checked point came from them."""
+    return st.session_state.get(_CLICK, {}).get("typed")
 
 
 def move_to(frame: list[list[float]] | None) -> None:

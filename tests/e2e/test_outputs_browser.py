@@ -58,7 +58,7 @@ def test_report_for_a_clicked_point_says_what_the_page_says(app: MapPage, tmp_pa
     page_distance = re.search(r"([\d,]+) ?米", said.inner_text()).group(1)
 
     panel = app.tab("选址核查")
-    expect(panel.get_by_text("报告针对地图上最后单击", exact=False)).to_be_visible()
+    expect(panel.get_by_text("报告针对最后核查的点", exact=False)).to_be_visible()
     download = app.make_and_download(panel, ".pdf")
     assert re.match(r"选址核查报告_11[56]\.\d{6}_29\.7\d{5}_\d{8}\.pdf$", download.suggested_filename)
     path = tmp_path / "report.pdf"
@@ -67,3 +67,22 @@ def test_report_for_a_clicked_point_says_what_the_page_says(app: MapPage, tmp_pa
                                   check=True).stdout.split())
     assert page_verdict in text and f"{page_distance}米" in text and "长江（江西段）" in text
     assert "严禁在长江干支流岸线1公里范围内新建" in text and "SHA-256" in text
+
+
+def test_a_point_typed_after_a_map_click_is_the_one_shown_and_reported(app: MapPage) -> None:
+    """Regression: the report was for the earlier map click while the check tab showed the typed
+    point; and the map, still reporting its last click, replaced a typed or searched point with it."""
+    app.open()
+    box = app.map_iframe().bounding_box()
+    assert app.map_action(lambda: app.page.mouse.click(box["x"] + 200, box["y"] + 300))
+    panel = app.tab("选址核查")
+    panel.get_by_role("textbox", name="经度").fill("116.0")
+    panel.get_by_role("textbox", name="纬度").fill("29.73")
+    app.rerun(panel.get_by_role("button", name="核查", exact=True).click)
+    app.settle()
+    beside_map = app.panel().get_by_test_id("stAlertContentInfo").first
+    expect(beside_map).to_contain_text("核查点 116.000000, 29.730000")
+    expect(panel.get_by_test_id("stAlertContentWarning")).to_contain_text("核查点 116.000000, 29.730000")
+    download = app.make_and_download(panel, ".pdf")
+    assert download.suggested_filename.startswith("选址核查报告_116.000000_29.730000_")
+    app.assert_clean()
