@@ -10,7 +10,7 @@ from mapapp.i18n import t
 from mapapp.messages import text
 from mapapp.register import changes
 from mapapp.register.accounts import AccessDenied, User
-from mapapp.ui import data
+from mapapp.ui import data, state
 from mapapp.ui.editing import site_picker
 from mapapp.ui.fields import field_name, value_text
 from mapapp.ui.sidebar import wkey
@@ -47,14 +47,23 @@ def review_ui(user: User | None, lang: str) -> None:
     if user is None or user.role not in ("reviewer", "editor"):
         return
     st.subheader(t("review_heading" if user.role == "reviewer" else "review_mine", lang, n=len(waiting)))
+    flash = state.pop_flash("review")
+    if flash:
+        st.success(flash)
     for change in waiting:
-        with st.expander(f"#{change.id} · {change.site_id} · {change.author} · {change.created_at:%Y-%m-%d %H:%M} · "
-                         f"{change.source}"):
+        with st.expander(f"#{change.id} · {_site_name(change, lang)}（{change.site_id}） · {change.author} · "
+                         f"{change.created_at:%Y-%m-%d %H:%M} · {change.source}"):
             st.dataframe(_diff(change, lang), hide_index=True, width="stretch")
             if change.comment:
                 st.caption(change.comment)
             if user.role == "reviewer":
                 _decide_ui(user, change, lang)
+
+
+def _site_name(change: changes.ChangeRow, lang: str) -> str:
+    """The site's name as proposed (a new site has no other), in the page's language when given."""
+    record = change.new.get("record", {}) if isinstance(change.new, dict) else {}
+    return str(record.get("name_en" if lang == "en" else "name_zh") or record.get("name_zh") or change.site_id)
 
 
 def _decide_ui(user: User, change: changes.ChangeRow, lang: str) -> None:
@@ -63,9 +72,11 @@ def _decide_ui(user: User, change: changes.ChangeRow, lang: str) -> None:
     try:
         if approve.button(t("review_approve", lang), key=wkey(f"approve_{change.id}", lang), type="primary"):
             changes.approve(data.register(), user, change.id, comment)
+            state.set_flash(t("review_approved", lang, n=change.id, site=_site_name(change, lang)), "review")
             st.rerun()
         if reject.button(t("review_reject", lang), key=wkey(f"reject_{change.id}", lang)):
             changes.reject(data.register(), user, change.id, comment)
+            state.set_flash(t("review_rejected", lang, n=change.id, site=_site_name(change, lang)), "review")
             st.rerun()
     except changes.Conflict:
         st.error(t("review_overtaken", lang, n=change.id))

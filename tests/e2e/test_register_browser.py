@@ -98,8 +98,9 @@ def test_an_editor_proposes_a_reviewer_approves_and_the_map_shows_it(register_ap
     sign_in(app, *REVIEWER)
     panel = app.tab(TAB)
     expect(panel.get_by_text("待审核的修改（1）")).to_be_visible()
-    panel.get_by_text("yingtan_htz · yt_editor", exact=False).click()
+    panel.get_by_text("鹰潭高新区（yingtan_htz） · yt_editor", exact=False).click()  # named, not only by id
     press_until(app, panel.get_by_role("button", name="通过"), panel.get_by_text("待审核的修改（0）"))
+    expect(panel.get_by_test_id("stAlertContentSuccess")).to_contain_text("已通过第")  # said, not only gone
     app.open("?retrofit=planned")
     assert app.counts()[0] == 1  # approved: the map and table show it at once
 
