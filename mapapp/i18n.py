@@ -231,6 +231,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "review_mine": ("我提交的待审核修改（{n}）", "My proposals awaiting review ({n})"),
     "review_comment": ("审核意见（退回时必填）", "Review comment (required to reject)"),
     "review_approve": ("通过", "Approve"), "review_reject": ("退回", "Reject"),
+    "pick_selected": ("改为选中的园区/基地：{name}", "Switch to the selected site: {name}"),
     "review_approved": ("已通过第 {n} 号修改（{site}），地图和列表已更新。", "Approved change #{n} ({site}); the map and the table show it."),
     "review_rejected": ("已退回第 {n} 号修改（{site}），提交人可在该园区的修改历史中看到审核意见。",
                         "Rejected change #{n} ({site}); its author sees your comment in the site's history."),

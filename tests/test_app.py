@@ -230,6 +230,20 @@ def test_a_typed_point_is_the_pages_checked_point_and_stays_checked() -> None:
     assert [m.value for m in (*at.success, *at.warning, *at.error) if "116.0" in m.value]  # the verdict stays
 
 
+def test_the_site_pickers_offer_the_selected_site_in_one_press(sites: gpd.GeoDataFrame) -> None:
+    """The edit tab's pickers do not follow the selection by themselves (a form being filled in would
+    lose what was typed) but offer it: one press opens the selected site."""
+    at = run(tab="edit")
+    site = sites.iloc[5]
+    at.session_state["mapapp.selection"] = [site["id"]]
+    at.run()
+    [offer] = [b for b in at.button if b.key == "history_pick.zh.selected"]
+    assert site["name_zh"] in offer.label
+    offer.click().run()
+    assert at.selectbox(key="history_pick.zh").value == site["id"]
+    assert not [b for b in at.button if b.key == "history_pick.zh.selected"]  # done: no longer offered
+
+
 def test_export_tab_counts_the_region(sites: gpd.GeoDataFrame, prefectures: gpd.GeoDataFrame,
                                       counties: gpd.GeoDataFrame, province: gpd.GeoDataFrame) -> None:
     at = run(tab="export")

@@ -32,7 +32,14 @@ def site_picker(sites: gpd.GeoDataFrame, lang: str, *, allow_new: bool, key: str
     """The site to work on (NEW for a new one), chosen by name; typing filters the list."""
     names = dict(zip(sites["id"], sites["name_en" if lang == "en" else "name_zh"]))
     options = ([NEW] if allow_new else []) + list(names)
-    return st.selectbox(t(label, lang), options, key=wkey(key, lang),
+    widget = wkey(key, lang)
+    selected = state.selection()
+    if len(selected) == 1 and selected[0] in names and st.session_state.get(widget) != selected[0]:
+        # One press opens the site selected on the map, in the table or by search. Not switched by
+        # itself: a form being filled in for another site would lose what was typed.
+        st.button(t("pick_selected", lang, name=names[selected[0]]), key=f"{widget}.selected",
+                  on_click=st.session_state.__setitem__, args=(widget, selected[0]))
+    return st.selectbox(t(label, lang), options, key=widget,
                         format_func=lambda i: t("edit_new_site", lang) if i == NEW else f"{names[i]}（{i}）")
 
 
