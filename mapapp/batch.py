@@ -63,6 +63,7 @@ class ScreenReport:
     rule: str
     waters: str
     rule_zh: str = ""
+    rule_en: str = ""  # the rule as the page says it in English (`rule` is the CLI's, with the selection)
     rows: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     examples: list[tuple[int, Msg | str]] = field(default_factory=list)  # (1-based data row, why)
@@ -74,7 +75,8 @@ class ScreenReport:
     def screened(self) -> int:
         return self.rows - self.counts["invalid"]
 
-    def lines(self, lang: str = "en") -> list[str]:
+    def readable_lines(self, lang: str) -> list[str]:
+        """The summary as the page says it, in `lang` (the CLI's English lines are `lines("en")`)."""
         c = self.counts
         if lang == "zh":
             how = f"{text(self.input_format, 'zh')}；坐标系 {t(f'datum_{self.datum}', 'zh')}"
@@ -85,8 +87,20 @@ class ScreenReport:
             lines += [f"第 {row} 行：{text(why, 'zh')}" for row, why in self.examples]
             if c["invalid"] > len(self.examples):
                 lines.append(f"……另有 {c['invalid'] - len(self.examples):,} 行无法核查（见“原因”列）")
-            lines += [f"注意：{text(w, 'zh')}" for w in self.warnings]
-            return lines
+            return lines + [f"注意：{text(w, 'zh')}" for w in self.warnings]
+        how = f"{text(self.input_format, 'en')}; datum {t(f'datum_{self.datum}', 'en')}"
+        lines = [f"Read {self.input_name}: {self.rows:,} rows ({how})", f"Rule: {self.rule_en or self.rule}",
+                 f"Checked {self.screened:,} rows: within {c['within']:,}, outside {c['outside']:,}, "
+                 f"uncertain {c['uncertain']:,}; could not be checked {c['invalid']:,}"]
+        lines += [f"Row {row}: {text(why, 'en')}" for row, why in self.examples]
+        if c["invalid"] > len(self.examples):
+            lines.append(f"... and {c['invalid'] - len(self.examples):,} more rows could not be checked (see the reason column)")
+        return lines + [f"Note: {text(w, 'en')}" for w in self.warnings]
+
+    def lines(self, lang: str = "en") -> list[str]:
+        c = self.counts
+        if lang == "zh":
+            return self.readable_lines("zh")
         lines = [f"mapapp screen: read {self.rows:,} rows from {self.input_name} ({self.input_format}; datum {self.datum})",
                  f"  rule: {self.rule} ({self.waters})",
                  (f"  screened {self.screened:,}: within {c['within']:,}, outside {c['outside']:,}, "
@@ -143,10 +157,12 @@ def screen_file(
     described = source.describe()
     meta = provenance(waters, distance_m) | {"input": input_name or str(path), "input_format": described, "datum": datum}
     scope_zh = t(f"scope_{scope}", "zh") if waters_path is None else f"自定义水域文件 {Path(waters_path).name}"
+    scope_en = t(f"scope_{scope}", "en") if waters_path is None else f"the waters file {Path(waters_path).name}"
     report = ScreenReport(input_name=input_name or str(path), input_format=described, datum=datum,
                           rule=meta["rule"], waters=f"{waters.scope}: {waters.source['selection']}; "
                                                     f"{waters.source['label']}",
                           rule_zh=f"距{scope_zh} {distance_m:,.0f} 米以内（水域数据校验值 {waters.checksum[:12]}）",
+                          rule_en=f"within {distance_m:,.0f} m of {scope_en} (waters checksum {waters.checksum[:12]})",
                           warnings=source.warnings, out=out)  # the same list: reading adds to it
     run = ScreenRun(waters=waters, region=load_region(), threshold=distance_m, datum=datum, rule=meta["rule"])
     screened = _screened(_chain(first, chunks), run, report, max_rows=max_rows, progress=progress,

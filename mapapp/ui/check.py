@@ -208,8 +208,7 @@ def _show_result(lang: str, run_key: str) -> None:
 
 
 def report_ui(report: ScreenReport, lang: str) -> None:
-    lines = [line.strip().removeprefix("mapapp screen: ") for line in report.lines(lang)]  # the CLI's wording
-    st.markdown("\n".join(f"- {markdown_safe(line)}" for line in lines))
+    st.markdown("\n".join(f"- {markdown_safe(line)}" for line in report.readable_lines(lang)))
 
 
 def check_ui(view: ViewState, rev: int) -> None:

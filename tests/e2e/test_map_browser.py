@@ -435,6 +435,8 @@ def test_an_upload_without_known_columns_is_picked_checked_and_drawn(app: MapPag
     app.rerun(app.page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click)
     panel = app.tab("Site check")
     expect(panel.get_by_text("row 4: lat/lon appear swapped", exact=False)).to_be_visible()
+    expect(panel.get_by_text("Checked 3 rows: within", exact=False)).to_be_visible()  # said for people, not the CLI's log
+    expect(panel).not_to_contain_text("rule_groups")
     expect(panel.get_by_role("combobox", name="Longitude column")).to_have_value("a")
     app.map_frame().wait_for_function(f"() => ({POINTS_JS})() >= 3")
 
