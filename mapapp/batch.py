@@ -78,24 +78,15 @@ class ScreenReport:
     def readable_lines(self, lang: str) -> list[str]:
         """The summary as the page says it, in `lang` (the CLI's English lines are `lines("en")`)."""
         c = self.counts
-        if lang == "zh":
-            how = f"{text(self.input_format, 'zh')}；坐标系 {t(f'datum_{self.datum}', 'zh')}"
-            lines = [f"读取 {self.input_name}：{self.rows:,} 行（{how}）",
-                     f"规则：{self.rule_zh or self.rule}",
-                     f"已核查 {self.screened:,} 行：管控范围内 {c['within']:,}，范围外 {c['outside']:,}，"
-                     f"无法确定 {c['uncertain']:,}；无法核查 {c['invalid']:,}"]
-            lines += [f"第 {row} 行：{text(why, 'zh')}" for row, why in self.examples]
-            if c["invalid"] > len(self.examples):
-                lines.append(f"……另有 {c['invalid'] - len(self.examples):,} 行无法核查（见“原因”列）")
-            return lines + [f"注意：{text(w, 'zh')}" for w in self.warnings]
-        how = f"{text(self.input_format, 'en')}; datum {t(f'datum_{self.datum}', 'en')}"
-        lines = [f"Read {self.input_name}: {self.rows:,} rows ({how})", f"Rule: {self.rule_en or self.rule}",
-                 f"Checked {self.screened:,} rows: within {c['within']:,}, outside {c['outside']:,}, "
-                 f"uncertain {c['uncertain']:,}; could not be checked {c['invalid']:,}"]
-        lines += [f"Row {row}: {text(why, 'en')}" for row, why in self.examples]
+        how = t("summary_how", lang, format=text(self.input_format, lang), datum=t(f"datum_{self.datum}", lang))
+        lines = [t("summary_read", lang, name=self.input_name, rows=self.rows, how=how),
+                 t("summary_rule", lang, rule=(self.rule_zh if lang == "zh" else self.rule_en) or self.rule),
+                 t("summary_counts", lang, screened=self.screened, within=c["within"], outside=c["outside"],
+                   uncertain=c["uncertain"], invalid=c["invalid"])]
+        lines += [t("summary_row", lang, row=row, why=text(why, lang)) for row, why in self.examples]
         if c["invalid"] > len(self.examples):
-            lines.append(f"... and {c['invalid'] - len(self.examples):,} more rows could not be checked (see the reason column)")
-        return lines + [f"Note: {text(w, 'en')}" for w in self.warnings]
+            lines.append(t("summary_more", lang, n=c["invalid"] - len(self.examples)))
+        return lines + [t("summary_note", lang, note=text(w, lang)) for w in self.warnings]
 
     def lines(self, lang: str = "en") -> list[str]:
         c = self.counts
