@@ -26,5 +26,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets_over_years": ("分年度目标（如《江西工业绿色发展三年行动计划（2016-2018）》的三年分解目标表）",
                            "Targets by year (such as the 2016-2018 decomposition table of the Jiangxi three-year plan)"),
     "targets_chart": ("各年目标值", "By year"),
-    "targets_chart_help": ("每行按本行数值单独缩放；单位见“单位”列", "Each row is scaled to its own values; see the unit column"),
+    "targets_chart_help": ("每行一条折线，按本行数值的范围缩放（看走势）；数值见各年份列，单位见“单位”列",
+                           "A line per row, scaled to the row's own range (the trend); the values are in the year columns, the unit in the unit column"),
 }

@@ -68,5 +68,7 @@ def targets_ui(lang: str, rev: int) -> None:
     if years.empty:
         return
     chart = t("targets_chart", lang)
+    # A line per row, in the row's own range: bars so scaled drew a row's smallest value as no bar at
+    # all, and bars from zero cannot show targets that are reductions (negative) beside counts.
     st.dataframe(years, hide_index=True, width="stretch",
-                 column_config={chart: st.column_config.BarChartColumn(chart, help=t("targets_chart_help", lang))})
+                 column_config={chart: st.column_config.LineChartColumn(chart, help=t("targets_chart_help", lang))})
