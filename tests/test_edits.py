@@ -148,7 +148,7 @@ def test_an_editor_imports_proposals_for_their_prefecture_only(register_copy: Pa
     upload = tmp_path / "u.csv"
     upload.write_text("id,notes,source\nyingtan_htz,新备注,鹰潭市函\njiujiang_etdz,别处,x\n", encoding="utf-8")
     result = run_cli(register_copy, "data", "import", str(upload), "--user", "yt", env=REVIEWER)
-    assert "row 2, column id: jiujiang_etdz lies in 九江市, outside the prefectures you may edit" in result.stderr
+    assert "row 2, column id: jiujiang_etdz lies in Jiujiang, outside the prefectures you may edit (Yingtan)" in result.stderr
     assert "1 site(s) proposed for review, 1 row(s) rejected" in result.stderr
     engine = register_of(register_copy)
     assert {r["id"]: r for r in site_rows(engine)}["yingtan_htz"]["notes"] != "新备注"  # not before review

@@ -95,6 +95,14 @@ def _places(user: User) -> tuple[list[str], list[str]]:
     return list(prefectures.name_zh), sorted(data.full_layer("counties").name_zh)
 
 
+def _place_names(lang: str) -> dict[str, str]:
+    """Chinese prefecture and county name -> the name shown in `lang`."""
+    if lang == "zh":
+        return {}
+    layers = (data.full_layer("prefectures"), data.full_layer("counties"))
+    return {zh: en for layer in layers for zh, en in zip(layer.name_zh, layer.name_en)}
+
+
 def record_form(record: dict, user: User, lang: str) -> dict:
     """The attribute fields, filled with `record`; returns what the user entered."""
     prefecture_names, county_names = _places(user)
@@ -106,14 +114,16 @@ def record_form(record: dict, user: User, lang: str) -> dict:
         out["level"] = _select("level", vocab.LEVELS, record.get("level", "unknown"), lang, t("level", lang))
         choices = [record.get("prefecture_zh")] if record.get("prefecture_zh") not in prefecture_names else []
         prefectures = [p for p in choices if p] + prefecture_names
+        shown = _place_names(lang)  # the fields hold the Chinese names; English pages show English ones
         out["prefecture_zh"] = st.selectbox(t("prefecture", lang), prefectures, key=_key("prefecture_zh", lang),
                                             index=prefectures.index(record["prefecture_zh"])
-                                            if record.get("prefecture_zh") in prefectures else 0)
+                                            if record.get("prefecture_zh") in prefectures else 0,
+                                            format_func=lambda p: shown.get(p, p))
         _error_below("prefecture_zh", lang)
         counties = ["unknown", *county_names]
         out["county_zh"] = st.selectbox(t("county", lang), counties, key=_key("county_zh", lang),
                                         index=counties.index(record["county_zh"]) if record.get("county_zh") in counties else 0,
-                                        format_func=lambda c: t("unknown", lang) if c == "unknown" else c)
+                                        format_func=lambda c: t("unknown", lang) if c == "unknown" else shown.get(c, c))
         _error_below("county_zh", lang)
         out["town_zh"] = _text("town_zh", record.get("town_zh"), lang, t("edit_town", lang))
     with right:
