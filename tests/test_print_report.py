@@ -11,6 +11,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 
 from mapapp.cli import main
@@ -18,7 +20,7 @@ from mapapp.export import resolve_region
 from mapapp.i18n import t
 from mapapp.layers import load_layer, load_specs
 from mapapp.outputs import fonts
-from mapapp.outputs.mapprint import MapContent, PrintOptions, print_map
+from mapapp.outputs.mapprint import MapContent, PrintOptions, _figure_box, _numbered_list, print_map
 from mapapp.outputs.report_files import report_file
 from mapapp.outputs.site_check import (
     SCOPES,
@@ -96,6 +98,23 @@ def test_png_print_a3_portrait_has_the_papers_pixels_in_english(yingtan_content)
     data = print_map(yingtan_content, PrintOptions(paper="A3", orientation="portrait", fmt="png", dpi=60, lang="en"))
     picture = Image.open(io.BytesIO(data))
     assert picture.size == (int(297 / 25.4 * 60), int(420 / 25.4 * 60))
+
+
+def test_the_numbered_names_shrink_to_stay_above_the_notes():
+    """Regression: on an English sheet the list of numbered sites ran into the notes below it."""
+    fig = Figure(figsize=(11.69, 8.27))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    entries = ["Numbers on the map", *(f"{n}  A long English site name, number {n}" for n in range(1, 20))]
+    _numbered_list(fig, renderer, (0.73, 0.40), 0.20, entries)
+    [listed] = fig.texts
+    assert _figure_box(fig, listed, renderer).y0 >= 0.20 and listed.get_fontsize() < 5.5
+
+
+def test_an_english_sheets_legend_stays_on_the_sheet(yingtan_content):
+    data = print_map(yingtan_content, PrintOptions(paper="A4", orientation="landscape", fmt="png", dpi=60, lang="en"))
+    picture = Image.open(io.BytesIO(data)).convert("L")
+    right_edge = [picture.getpixel((picture.width - 1, y)) for y in range(picture.height)]
+    assert min(right_edge) > 200  # nothing dark drawn at the paper's edge (the long layer name is wrapped)
 
 
 def test_print_options_are_checked():

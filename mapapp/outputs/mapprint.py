@@ -9,12 +9,15 @@ import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.transforms import Bbox
 
 from mapapp import __version__
 from mapapp._errors import OptionError
@@ -174,17 +177,18 @@ def _side_panel(fig: Figure, rect: tuple[float, float, float, float], handles: l
     """Legend and the numbered sites' names above; the region, filter, sources, accuracy and date below."""
     x, y, w, h = rect
     wide = w > 0.5
+    renderer = FigureCanvasAgg(fig).get_renderer()  # to measure the texts: the list must not run into the notes
     legend_ax = fig.add_axes((x, y + h * 0.45, w / 2 if wide else w, h * 0.55))
     legend_ax.axis("off")
+    legend_bottom = y + h * 0.45
+    label_chars = int((w / 2 if wide else w) * fig.get_figwidth() * 72 / 3.5 * 0.9) - 6  # 7 pt, after the symbol
+    for handle in handles:  # a long layer name (in English) would run off the sheet
+        handle.set_label(wrap(handle.get_label(), label_chars))
     if handles:
-        legend_ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False, title=t("legend", lang),
-                         title_fontsize=9, alignment="left")
+        legend = legend_ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False, title=t("legend", lang),
+                                  title_fontsize=9, alignment="left")
+        legend_bottom = _figure_box(fig, legend, renderer).y0
     width_chars = int(w * fig.get_figwidth() * 72 / 3.25 * 0.9)  # columns of half a 6.5 pt character
-    if numbered:
-        names = "\n".join(f"{n}  {name}" for n, name in numbered)
-        where = (x + w / 2, y + h, w / 2) if wide else (x, y + h * 0.47 - 0.012 * len(handles), w)
-        fig.text(where[0], where[1], t("print_numbered", lang) + "\n" + names, fontsize=5.5, va="top", ha="left",
-                 linespacing=1.35)
     lines = [
         (t("print_region", lang), content.place + (aside(content.region.adcode, lang) if content.region.adcode else "")),
         (t("print_filter", lang), content.filter_text or t("print_no_filter", lang)),
@@ -193,7 +197,28 @@ def _side_panel(fig: Figure, rect: tuple[float, float, float, float], handles: l
         (t("print_made", lang), f"{content.day:%Y-%m-%d} · mapapp {__version__}"),
     ]
     body = "\n".join(wrap(f"{label}：{value}" if lang == "zh" else f"{label}: {value}", width_chars) for label, value in lines)
-    fig.text(x, y, body, fontsize=6.5, va="bottom", ha="left", linespacing=1.5)
+    notes = fig.text(x, y, body, fontsize=6.5, va="bottom", ha="left", linespacing=1.5)
+    if numbered:
+        entries = [t("print_numbered", lang), *(f"{n}  {name}" for n, name in numbered)]
+        if wide:
+            _numbered_list(fig, renderer, (x + w / 2, y + h), y, entries)
+        else:
+            _numbered_list(fig, renderer, (x, legend_bottom - 0.01), _figure_box(fig, notes, renderer).y1 + 0.01, entries)
+
+
+def _numbered_list(fig: Figure, renderer: Any, top_left: tuple[float, float], floor: float, entries: list[str]) -> None:
+    """The numbered sites' names from `top_left` down, in the largest type (5.5 to 3.5 pt) that ends
+    above `floor` (figure fractions)."""
+    for size in (5.5, 5.0, 4.5, 4.0, 3.5):
+        listed = fig.text(*top_left, "\n".join(entries), fontsize=size, va="top", ha="left", linespacing=1.35)
+        if size == 3.5 or _figure_box(fig, listed, renderer).y0 >= floor:
+            return
+        listed.remove()
+
+
+def _figure_box(fig: Figure, artist: Any, renderer: Any) -> Bbox:
+    """Where an artist is drawn, in figure fractions."""
+    return artist.get_window_extent(renderer).transformed(fig.transFigure.inverted())
 
 
 def wrap(text: str, width: int) -> str:
