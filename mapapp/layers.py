@@ -28,6 +28,7 @@ class LayerSpec:
     file: str  # full-resolution file, relative to data/
     geometry: GeometryKind
     source: str  # one line; data/README.md holds the full provenance
+    source_zh: str = ""  # the same line for the Chinese page
     group: str = "base"
     display_file: str | None = None  # light version for the default map view
     description: str = ""
@@ -44,6 +45,9 @@ class LayerSpec:
 
     def title(self, lang: str = "zh") -> str:
         return self.title_en if lang == "en" else self.title_zh
+
+    def source_text(self, lang: str = "zh") -> str:
+        return self.source_zh if lang == "zh" and self.source_zh else self.source
 
 
 def parse_spec(raw: dict[str, Any], origin: str) -> LayerSpec:

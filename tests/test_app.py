@@ -244,6 +244,14 @@ def test_the_site_pickers_offer_the_selected_site_in_one_press(sites: gpd.GeoDat
     assert not [b for b in at.button if b.key == "history_pick.zh.selected"]  # done: no longer offered
 
 
+def test_the_about_tab_gives_each_layers_source_in_the_pages_language() -> None:
+    for lang, said, not_said in (("zh", "由 GSHHG 2.3.7 水域数据按管控距离生成", "Derived from"),
+                                 ("en", "Derived from the GSHHG 2.3.7", "由 GSHHG")):
+        at = run(tab="about", lang=lang)
+        sources = [v for d in at.dataframe if t("source", lang) in d.value.columns for v in d.value[t("source", lang)]]
+        assert said in " ".join(sources) and not_said not in " ".join(sources)
+
+
 def test_export_tab_counts_the_region(sites: gpd.GeoDataFrame, prefectures: gpd.GeoDataFrame,
                                       counties: gpd.GeoDataFrame, province: gpd.GeoDataFrame) -> None:
     at = run(tab="export")

@@ -26,7 +26,7 @@ def ogc_config(specs: dict[str, LayerSpec], *, host: str, port: int, url: str, d
             provider["id_field"] = ID_FIELDS[layer_id]
         resources[layer_id] = {
             "type": "collection", "title": {"zh": spec.title_zh, "en": spec.title_en},
-            "description": {"zh": f"{spec.title_zh}。来源：{spec.source}", "en": f"{spec.title_en}. Source: {spec.source}"},
+            "description": {"zh": f"{spec.title_zh}。来源：{spec.source_text('zh')}", "en": f"{spec.title_en}. Source: {spec.source}"},
             "keywords": ["Jiangxi", "江西", spec.group],
             "extents": {"spatial": {"bbox": list(JIANGXI_BBOX), "crs": CRS84}},
             "providers": [provider],

@@ -61,7 +61,7 @@ def about_ui(lang: str) -> None:
     st.markdown(t("precision_note", lang))
     st.markdown(t("accuracy_note", lang))
     specs = data.specs()
-    st.dataframe(pd.DataFrame([{t("layer", lang): s.title(lang), t("source", lang): s.source} for s in specs.values()]),
+    st.dataframe(pd.DataFrame([{t("layer", lang): s.title(lang), t("source", lang): s.source_text(lang)} for s in specs.values()]),
                  hide_index=True, width="stretch")
     st.markdown("data/README.md · data/sources/CURATION.md")
 
