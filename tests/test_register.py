@@ -33,6 +33,7 @@ from mapapp.register.changes import (
     pending,
     reject,
     restore,
+    returned,
     revision,
     submit,
 )
@@ -153,6 +154,10 @@ def test_a_rejection_says_why_and_a_decision_is_made_once(register, people):
     assert rejected.state == "rejected" and record(register, YINGTAN_SITE)[1]["notes"] != "x"
     with pytest.raises(AccessDenied, match="already decided"):
         approve(register, people["reviewer"], proposal.id)
+    # The editor is told: their proposals sent back, with the reviewer's comment; no one else's.
+    [back] = returned(register, people["editor"])
+    assert (back.id, back.review_comment, back.reviewer) == (proposal.id, "no source for this", "province_reviewer")
+    assert returned(register, people["reviewer"]) == [] and returned(register, None) == []
 
 
 def test_a_restore_brings_back_an_earlier_version_and_is_recorded(register, people):

@@ -411,6 +411,16 @@ def pending(engine: Engine, user: User | None) -> list[ChangeRow]:
         return [_change(r) for r in conn.execute(query)]
 
 
+def returned(engine: Engine, user: User | None, *, limit: int = 5) -> list[ChangeRow]:
+    """An editor's proposals a reviewer sent back, newest first (the reviewer's comment says why)."""
+    if user is None or user.role != "editor":
+        return []
+    query = (select(schema.changes).where((schema.changes.c.state == "rejected") & (schema.changes.c.author == user.name))
+             .order_by(schema.changes.c.id.desc()).limit(limit))
+    with engine.connect() as conn:
+        return [_change(r) for r in conn.execute(query)]
+
+
 def revision(engine: Engine) -> int:
     """A number that grows with every applied change: the page rebuilds its layers when it moves."""
     with engine.connect() as conn:

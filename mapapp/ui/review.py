@@ -58,6 +58,14 @@ def review_ui(user: User | None, lang: str) -> None:
                 st.caption(change.comment)
             if user.role == "reviewer":
                 _decide_ui(user, change, lang)
+    sent_back = changes.returned(data.register(), user)
+    if sent_back:
+        st.markdown(f"**{t('review_returned', lang, n=len(sent_back))}**")
+        st.dataframe(pd.DataFrame([{
+            "#": c.id, t("returned_site", lang): f"{_site_name(c, lang)}（{c.site_id}）",
+            t("history_time", lang): f"{c.reviewed_at or c.created_at:%Y-%m-%d %H:%M}",
+            t("returned_by", lang): c.reviewer or "", t("returned_why", lang): c.review_comment,
+        } for c in sent_back]), hide_index=True, width="stretch")
 
 
 def _site_name(change: changes.ChangeRow, lang: str) -> str:
