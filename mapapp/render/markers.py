@@ -160,13 +160,15 @@ class ClusterAssets(JSCSSMixin, MacroElement):
 
     default_js = plugins.MarkerCluster.default_js
     default_css = plugins.MarkerCluster.default_css
-    # The bubbles' style lives here too: a dynamic group's own header is never rendered.
+    # The bubbles' style lives here too, and the checked points' (PointMarkers): a dynamic group's own
+    # header is never rendered. A point's long description wraps instead of running out of the map.
     _template = Template("""
         {% macro header(this, kwargs) %}
         <style>
           .site-cluster div { width: 30px; height: 30px; margin: 3px; border-radius: 15px; background: #3f5873;
                               color: #fff; font: bold 12px/30px sans-serif; text-align: center;
                               box-shadow: 0 0 0 3px rgba(63,88,115,.35); }
+          .point-tip { white-space: normal; width: 22em; }
         </style>
         {% endmacro %}
     """)
@@ -182,7 +184,7 @@ class PointMarkers(MacroElement):
             {{ this.points|tojson }}.forEach(function (p) {
                 L.circleMarker([p.lat, p.lon], {radius: p.radius || 6, color: '#222', weight: 1, fillColor: p.colour,
                                                fillOpacity: 0.9, bubblingMouseEvents: true})
-                    .bindTooltip(p.tooltip, {direction: 'auto'}).addTo(group);  // left of the point near the right edge
+                    .bindTooltip(p.tooltip, {direction: 'auto', className: 'point-tip'}).addTo(group);  // left near the right edge
                 if (p.line) {  // to the nearest regulated water, labelled with its length
                     L.polyline(p.line, {color: '#222', weight: 2, dashArray: '5 5', interactive: false,
                                         className: 'nearest-water-line'}).addTo(group)
