@@ -36,7 +36,8 @@ def site_report_ui(view: ViewState, rev: int) -> None:
     try:
         subject = _subject(what, view, rev)
     except MapAppError as exc:
-        st.error(text(exc, lang))
+        # A point far from Jiangxi: its verdict above already says so; here only why there is no report.
+        (st.caption if what == "point" else st.error)(text(exc, lang))
         return
     if what == "point":  # the map reruns alone on a click: name no point here that may be an old one
         st.caption(t("report_point_hint", lang))
