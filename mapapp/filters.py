@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, fields
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import shapely
 
 from mapapp.catalog import vocab
 from mapapp.catalog.records import split_list
 from mapapp.i18n import aside, t
-from mapapp.screening import load_waters, screen
+from mapapp.screening import KIND_COLUMN, load_waters, screen
 
 # "Within the restriction" choices; a county-level point near water is "uncertain", not "within".
 RESTRICTION_CHOICES = ("any", "within", "within_or_uncertain", "outside")
@@ -43,18 +47,52 @@ class SiteFilter:
         return {f.name: v for f, v in zip(fields(self), asdict(self).values()) if v != getattr(default, f.name)}
 
 
+_SCREENED = ("distance_m", "max_distance_m", "overlap_ha", "overlap_share", "nearest_water", "verdict",
+             "shoreline_accuracy_m")
+# Each site's screening under a rule, kept by what it depends on (its location, how precise, whether a
+# range): after one approved change only that site is screened again (the whole register took ~1 s).
+# The last few rules only, so a user trying distances does not grow it without end.
+_KEPT_RULES = 6
+_memo: OrderedDict[tuple, dict[tuple, tuple]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
 def screen_sites(sites: gpd.GeoDataFrame, *, scope: str, distance_m: float) -> gpd.GeoDataFrame:
-    """Sites with their shoreline verdicts (rows without a location get verdict 'invalid')."""
+    """Sites with their shoreline verdicts (rows without a location get verdict 'no_location')."""
     located = sites[sites.geometry.notna()]
-    screened = screen(located, waters=load_waters(scope=scope), threshold_m=distance_m,
-                      uncertainty_column="location_accuracy_m")
+    waters = load_waters(scope=scope)
+    known = _rule_memo((scope, float(distance_m), waters.checksum))
+    keys = _site_keys(located)
+    todo = [i for i, key in enumerate(keys) if key not in known]
+    if todo:
+        screened = screen(located.iloc[todo], waters=waters, threshold_m=distance_m,
+                          uncertainty_column="location_accuracy_m")
+        known.update(zip((keys[i] for i in todo), screened[list(_SCREENED)].astype(object).itertuples(index=False, name=None)))
     out = sites.copy()
-    for column in ("distance_m", "max_distance_m", "overlap_ha", "overlap_share", "nearest_water", "verdict",
-                   "shoreline_accuracy_m"):
-        out[column] = screened[column].astype(object).reindex(out.index)
+    values = pd.DataFrame([known[key] for key in keys], index=located.index, columns=list(_SCREENED), dtype=object)
+    for column in _SCREENED:
+        out[column] = values[column].reindex(out.index)
     out["verdict"] = out["verdict"].fillna("no_location")
     out.attrs["threshold_m"] = float(distance_m)
     return out
+
+
+def _rule_memo(rule: tuple) -> dict[tuple, tuple]:
+    with _memo_lock:  # page sessions run in threads
+        known = _memo.pop(rule, None)
+        known = {} if known is None else known
+        _memo[rule] = known
+        while len(_memo) > _KEPT_RULES:
+            _memo.popitem(last=False)
+        return known
+
+
+def _site_keys(located: gpd.GeoDataFrame) -> list[tuple]:
+    """What a site's screening depends on besides the rule."""
+    n = len(located)
+    accuracy = located["location_accuracy_m"] if "location_accuracy_m" in located.columns else [None] * n
+    kinds = located[KIND_COLUMN] if KIND_COLUMN in located.columns else [None] * n
+    return [(shapely.to_wkb(g), str(a), str(k)) for g, a, k in zip(located.geometry.values, accuracy, kinds)]
 
 
 def _any_of(cells: gpd.GeoSeries, wanted: tuple[str, ...]) -> np.ndarray:
