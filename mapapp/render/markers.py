@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Collection
+from functools import lru_cache
 
 import folium
 import geopandas as gpd
@@ -20,7 +21,7 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 
 from mapapp.catalog import vocab
-from mapapp.geo import JIANGXI_LCC
+from mapapp.ground import FROM_LCC, to_lcc_xy
 
 RETROFIT_COLOURS = {
     "completed": "#1a9641", "in_progress": "#66bd63", "pilot": "#4eb3d3", "planned": "#fdae61", "not_started": "#d7191c",
@@ -104,16 +105,21 @@ def site_shapes(sites: gpd.GeoDataFrame) -> dict[str, dict]:
     """Per located site: where its symbol goes (a point, or a point inside its area) and, for an area,
     its simplified outline as GeoJSON. Built once per basemap: simplifying is the costly part."""
     located = sites[sites.geometry.notna()]
-    metric = located.geometry.to_crs(JIANGXI_LCC)
-    shapes = {}
-    for sid, geom, flat, kind in zip(located["id"], located.geometry, metric, located["location_kind"]):
-        anchor = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
-        outline = None
-        if geom.geom_type != "Point":
-            simple = shapely.simplify(flat, OUTLINE_TOLERANCE_M.get(kind, 5.0), preserve_topology=True)
-            outline = shapely.geometry.mapping(gpd.GeoSeries([simple], crs=JIANGXI_LCC).to_crs(4326).iloc[0])
-        shapes[sid] = {"lon": round(anchor.x, 6), "lat": round(anchor.y, 6), "outline": _rounded(outline)}
-    return shapes
+    return {sid: _shape(shapely.to_wkb(geom), str(kind))
+            for sid, geom, kind in zip(located["id"], located.geometry, located["location_kind"])}
+
+
+@lru_cache(maxsize=4096)  # by location: after an approved change only that site is simplified again
+def _shape(wkb: bytes, kind: str) -> dict:
+    """One site's symbol position and outline (treat as read-only: it is shared)."""
+    geom = shapely.from_wkb(wkb)
+    anchor = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
+    outline = None
+    if geom.geom_type != "Point":
+        flat = shapely.transform(geom, to_lcc_xy, interleaved=False)
+        simple = shapely.simplify(flat, OUTLINE_TOLERANCE_M.get(kind, 5.0), preserve_topology=True)
+        outline = shapely.geometry.mapping(shapely.transform(simple, FROM_LCC.transform, interleaved=False))
+    return {"lon": round(anchor.x, 6), "lat": round(anchor.y, 6), "outline": _rounded(outline)}
 
 
 def _rounded(geojson: dict | None) -> dict | None:
