@@ -150,7 +150,7 @@ def applicable(
 
 def _applies(scope: str, key: str, industries: set[str], prefectures: set[str], site_id: str | None) -> bool:
     if scope == "industry":
-        return not industries.isdisjoint(split_list(key))
+        return _names_one_of(key, industries)
     if scope == "prefecture":
         return key in prefectures or (key == EVERY_PREFECTURE and bool(prefectures))
     return scope == "site" and site_id is not None and key == site_id
@@ -165,7 +165,11 @@ def national_context(indicators: pd.DataFrame, *, industries: Iterable[str]) -> 
 
 def _names_any(keys: pd.Series, wanted: set[str]) -> pd.Series:
     """Which `;`-joined scope keys (an industry target may name several industries) name one of `wanted`."""
-    return keys.map(lambda cell: not wanted.isdisjoint(split_list(cell))).astype(bool)
+    return keys.map(lambda cell: _names_one_of(cell, wanted)).astype(bool)
+
+
+def _names_one_of(cell: str, wanted: set[str]) -> bool:
+    return not wanted.isdisjoint(split_list(cell))
 
 
 def general(indicators: pd.DataFrame) -> pd.DataFrame:

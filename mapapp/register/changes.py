@@ -199,7 +199,8 @@ def _check_scope(user: User, site_id: str, old: dict | None, new: dict) -> None:
 def _scope_refusal(user: User, site_id: str, prefecture: str) -> Msg:
     if user.role == "admin":
         return msg("管理员账户只管理账户，不能修改园区/基地", "an admin account manages accounts and cannot change sites")
-    english = dict(zip(load_layer("prefectures").name_zh, load_layer("prefectures").name_en))
+    frame = load_layer("prefectures")
+    english = dict(zip(frame.name_zh, frame.name_en))
     chinese = {code: name for name, code in prefecture_codes().items()}
     mine = [chinese.get(code, code) for code in user.prefectures]
     return msg("“{id}”位于{p}，不在您可编辑的设区市范围内（{mine}）", "{id} lies in {p}, outside the prefectures you may "

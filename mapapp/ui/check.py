@@ -56,8 +56,14 @@ def clicked_point_ui(view: ViewState, c: PointCheck | None) -> None:
     if c is None:
         st.caption(t("click_hint", lang))
         return
-    st.info(describe(c, lang, threshold_m=view.filter.distance_m, water_names=data.water_names(lang),
-                     unit_names=_all_units(lang)))
+    st.info(_described(c, view))
+
+
+def _described(c: PointCheck, view: ViewState) -> str:
+    """A checked point's place, verdict and distance, in the page's words."""
+    lang = view.lang
+    return describe(c, lang, threshold_m=view.filter.distance_m, water_names=data.water_names(lang),
+                    unit_names=_all_units(lang))
 
 
 def _all_units(lang: str) -> dict[str, str]:
@@ -91,7 +97,7 @@ def typed_check_ui(view: ViewState) -> None:
     c = clicked_check(view)
     if c is not None:
         alert = {"outside": st.success, "invalid": st.error}.get(c.verdict, st.warning)  # within, uncertain: take note
-        alert(describe(c, lang, threshold_m=f.distance_m, water_names=data.water_names(lang), unit_names=_all_units(lang)))
+        alert(_described(c, view))
 
 
 def _stash(upload: object, folder: Path) -> Path:
