@@ -80,3 +80,17 @@ def test_progress_is_reported_per_chunk(tmp_path):
     seen: list[tuple[int, int | None]] = []
     screen_file(csv_file(tmp_path / "p.csv", 1_200), chunk_rows=500, progress=lambda done, total: seen.append((done, total)))
     assert [done for done, _ in seen] == [500, 1_000, 1_200]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".geojson"])
+def test_chunks_screened_at_once_come_out_in_the_input_order(tmp_path, suffix):
+    """Two chunks are screened at the same time; the file is the same whatever the chunking."""
+    path = tmp_path / "mixed.csv"
+    rows = [f"p{i},{115.5 + (i * 37 % 100) / 100:.4f},{28.0 + (i * 11 % 97) / 100:.4f}" for i in range(2_000)]
+    rows[5], rows[1_999] = "bad,abc,28.5", "far,80.0,28.5"  # invalid rows early and last
+    path.write_text("name,lon,lat\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    whole, _ = screen_file(path, out=tmp_path / f"whole{suffix}", chunk_rows=10_000)
+    _, report = screen_file(path, out=tmp_path / f"small{suffix}", chunk_rows=7)
+    assert (tmp_path / f"small{suffix}").read_bytes() == (tmp_path / f"whole{suffix}").read_bytes()
+    assert report.rows == 2_000 and report.counts["invalid"] == 2
+    assert [row for row, _ in report.examples] == [6, 2_000]

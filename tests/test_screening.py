@@ -521,3 +521,20 @@ def test_the_cli_takes_a_shoreline_accuracy(tmp_path, capsys):
                      str(tmp_path / "w.geojson"), *accuracy])
         assert code == 0, capsys.readouterr().err
         assert pd.read_csv(tmp_path / "o.csv", encoding="utf-8-sig")["verdict"][0] == verdict
+
+
+def test_equally_near_waters_resolve_to_the_first_listed_whatever_the_batch():
+    """A point as near to two rivers as to the vertex they share (a confluence) takes the first
+    river in the file, alone or among many points: ties do not depend on the tree's order."""
+    first = LineString([(-20_000, 100_000), (0, 100_000)])
+    second = LineString([(0, 100_000), (0, 120_000)])
+    frame = gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=[first, second], crs=JIANGXI_LCC).to_crs(4326)
+    w = Waters(frame, scope="test", source={"sha256": "0"})
+    wedge = np.arange(1.0, 3_000.0, 1.0)  # (t, 100000 - t): equally near both, through the shared vertex
+    rng = np.random.default_rng(5)
+    px = np.r_[wedge, rng.uniform(-20_000, 20_000, 20_000)]
+    py = np.r_[100_000.0 - wedge, rng.uniform(80_000, 120_000, 20_000)]
+    _, feature, _, _ = w.shore.nearest_xy(px, py)
+    assert (feature[: len(wedge)] == 0).all()
+    alone = [int(w.shore.nearest_xy(px[i:i + 1], py[i:i + 1])[1][0]) for i in range(0, len(wedge), 97)]
+    assert alone == [0] * len(alone)

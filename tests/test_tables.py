@@ -230,9 +230,12 @@ def test_csv_sink_writes_a_bom_and_is_atomic(tmp_path):
 def test_geojson_sink_writes_one_valid_collection(tmp_path):
     out = tmp_path / "o.geojson"
     with GeoJsonSink(out, metadata={"rule": "jiangxi 1000 m"}) as sink:
-        sink.write(gpd.GeoDataFrame({"a": [1]}, geometry=[Point(116, 28)], crs=4326))
-        sink.write(gpd.GeoDataFrame({"a": [2]}, geometry=[None], crs=4326))
+        sink.write(pa.table({"a": [1]}), np.array([Point(116, 28)], dtype=object))
+        sink.write(pa.table({"a": [2]}), np.array([None], dtype=object))
+        sink.write(pa.table({"a": [3]}), np.array([Point(116, 28).buffer(0.01)], dtype=object))  # feature by feature
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["type"] == "FeatureCollection" and doc["metadata"] == {"rule": "jiangxi 1000 m"}
-    assert [f["properties"]["a"] for f in doc["features"]] == [1, 2]
+    assert [f["properties"]["a"] for f in doc["features"]] == [1, 2, 3]
+    assert doc["features"][0]["geometry"] == {"type": "Point", "coordinates": [116, 28]}
     assert doc["features"][1]["geometry"] is None
+    assert doc["features"][2]["geometry"]["type"] == "Polygon"

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from mapapp._errors import OptionError
-from mapapp.batch import screen_file
+from mapapp.batch import CHUNK_ROWS, screen_file
 from mapapp.dask_engine import Settings, screen_on_dask
 from mapapp.datum import DATUMS
 from mapapp.messages import msg
@@ -99,7 +99,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                      help="local (default): this process; dask: a Dask cluster (see below)")
     cmd.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: an existing cluster's scheduler")
     cmd.add_argument("--workers", type=int, metavar="N", help="with --engine dask and no --scheduler: local workers")
-    cmd.add_argument("--chunk-rows", type=int, default=100_000, help=argparse.SUPPRESS)
+    cmd.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, help=argparse.SUPPRESS)
     cmd.set_defaults(func=run)
 
 
