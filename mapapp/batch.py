@@ -185,7 +185,7 @@ def screen_file(
             table = run.table(chunk, result, with_wkt=kind == "csv" and chunk.geometry is not None)
             if pending is not None:
                 pending.result()
-            pending = writer.submit(sink.write, table) if isinstance(sink, CsvSink) else writer.submit(sink.write, table, geoms)
+            pending = writer.submit(sink.write, *((table,) if isinstance(sink, CsvSink) else (table, geoms)))
         if pending is not None:
             pending.result()
     report.seconds = time.perf_counter() - started
@@ -197,8 +197,8 @@ def _screened(chunks: Iterator[Chunk], run: ScreenRun, report: ScreenReport, *, 
               want_geometry: bool) -> Iterator[tuple[Chunk, ScreenResult, np.ndarray | None]]:
     """Each chunk screened, with the report kept up to date and the row limit enforced as rows arrive.
 
-    Two chunks are screened at once, in threads (numpy, GEOS, PROJ and the k-d tree release the
-    GIL); they come out in input order."""
+    Chunks are screened _SCREENING_THREADS at once, in threads (numpy, GEOS, PROJ and the k-d tree
+    release the GIL); they come out in input order."""
     def counted() -> Iterator[Chunk]:
         for chunk in chunks:
             report.rows += len(chunk)
