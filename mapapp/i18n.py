@@ -250,6 +250,11 @@ TEXT: dict[str, tuple[str, str]] = {
                          "The site changed after proposal #{n} was made: it cannot be approved as it is; reject it and "
                          "ask its author to edit again."),
     "review_say_why": ("退回须填写审核意见", "say why the proposal is rejected"),
+    "review_stale": ("提交后该园区/基地已有其他修改获准，本条所示“修改前”已不是现状，不能通过；请填写意见后退回，请提交人按现状重新编辑。",
+                     "The site has been changed since this was proposed, so its \"before\" is no longer the site as it "
+                     "is: it cannot be approved; reject it with a comment so its author edits the site as it is now."),
+    "review_stale_mark": (" · 已过时", " · out of date"),
+    "edit_err_duplicate": ("相同的修改已在等待审核，不必再次提交", "the same change is already waiting for review"),
     "history_heading": ("修改历史", "History"),
     "history_pick": ("查看哪个园区/基地的历史", "Whose history"),
     "history_time": ("时间（UTC）", "Time (UTC)"), "history_action": ("操作", "Action"), "history_author": ("提交人", "By"),

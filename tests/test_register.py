@@ -30,6 +30,7 @@ from mapapp.register.changes import (
     approve,
     current,
     history,
+    overtaken,
     pending,
     reject,
     restore,
@@ -144,6 +145,22 @@ def test_a_proposal_overtaken_by_another_change_cannot_be_approved(register, peo
     with pytest.raises(Conflict):
         approve(register, people["reviewer"], proposal.id)
     assert state(register) == before and pending(register, people["reviewer"])[0].id == proposal.id
+
+
+def test_a_proposal_sent_twice_is_refused_the_second_time_and_a_different_one_is_not(register, people):
+    """A form pressed twice must not make two proposals for the reviewer (the second would be out of
+    date as soon as the first is approved)."""
+    proposal = submit(register, people["editor"], edit(register, YINGTAN_SITE, notes="once"))
+    before = state(register)
+    with pytest.raises(InvalidEdit, match=f"already waiting for review \\(#{proposal.id}\\)"):
+        submit(register, people["editor"], edit(register, YINGTAN_SITE, notes="once"))
+    assert state(register) == before
+    other = submit(register, people["editor"], edit(register, YINGTAN_SITE, notes="twice"))
+    assert [c.id for c in pending(register, people["reviewer"])] == [proposal.id, other.id]
+    assert overtaken(register, pending(register, people["reviewer"])) == set()
+    approve(register, people["reviewer"], proposal.id)
+    # The other proposal was made on the version before: it is marked out of date, and stays pending.
+    assert overtaken(register, pending(register, people["reviewer"])) == {other.id}
 
 
 def test_a_rejection_says_why_and_a_decision_is_made_once(register, people):

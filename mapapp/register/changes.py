@@ -292,7 +292,18 @@ def _submit(conn: Connection, user: User, edit: Edit, *, editors_publish: bool, 
         _write_site(conn, edit.site_id, new, old_version, user.name)
         return _insert_change(conn, state="approved", reviewer=user.name, reviewed_at=now(),
                               review_comment="" if user.role == "reviewer" else "published directly", **common)
+    _refuse_duplicate(conn, edit.site_id, new, row)
     return _insert_change(conn, state="pending", **common)
+
+
+def _refuse_duplicate(conn: Connection, site_id: str, new: dict, row: int) -> None:
+    """A proposal that a pending one already makes (a form sent twice) would only be reviewed twice."""
+    waiting = conn.execute(select(schema.changes).where((schema.changes.c.site_id == site_id)
+                                                        & (schema.changes.c.state == "pending")))
+    stored = json.loads(json.dumps(new, ensure_ascii=False))  # as it reads back (lists for tuples)
+    same = next((change.id for change in map(_change, waiting) if change.new == stored), None)
+    if same is not None:
+        raise InvalidEdit([RowError(row, "", "", f"the same change is already waiting for review (#{same})")])
 
 
 def submit(engine: Engine, user: User, edit: Edit, *, editors_publish: bool = False) -> ChangeRow:
@@ -410,6 +421,16 @@ def pending(engine: Engine, user: User | None) -> list[ChangeRow]:
         query = query.where(schema.changes.c.author == user.name)
     with engine.connect() as conn:
         return [_change(r) for r in conn.execute(query)]
+
+
+def overtaken(engine: Engine, waiting: Iterable[ChangeRow]) -> set[int]:
+    """The proposals among `waiting` whose site has been saved since they were made: approving them
+    would overwrite that save, so they can only be sent back."""
+    waiting = list(waiting)
+    ids = {c.site_id for c in waiting}
+    with engine.connect() as conn:
+        versions = dict(conn.execute(select(schema.sites.c.id, schema.sites.c.version).where(schema.sites.c.id.in_(ids))).all())
+    return {c.id for c in waiting if versions.get(c.site_id) != c.base_version}
 
 
 def returned(engine: Engine, user: User | None, *, limit: int = 5) -> list[ChangeRow]:

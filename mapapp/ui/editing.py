@@ -55,7 +55,8 @@ def _problem(error: RowError, lang: str) -> str:
     known = (("needs its as-of date", "edit_err_as_of"), ("is required when", "edit_err_status_source"),
              ("is not a date", "edit_err_date"), ("at least", "edit_err_short"), ("greater than", "edit_err_positive"),
              ("does not belong", "edit_err_county"), ("not a Jiangxi", "edit_err_place"), ("needs its source", "edit_err_source"),
-             ("nothing would change", "edit_err_nothing"), ("chemicals", "edit_err_chemicals"), ("pattern", "edit_err_id"),
+             ("nothing would change", "edit_err_nothing"), ("already waiting for review", "edit_err_duplicate"),
+             ("chemicals", "edit_err_chemicals"), ("pattern", "edit_err_id"),
              ("valid number", "edit_err_number"), ("Field required", "edit_err_required"), ("geometry", "edit_err_geometry"), ("within_id", "edit_err_within"))
     key = next((k for pattern, k in known if pattern in why or pattern == error.column), None)
     return t(key, lang) if key else (why if lang == "en" else t("edit_err_other", lang))

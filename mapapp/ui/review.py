@@ -50,14 +50,21 @@ def review_ui(user: User | None, lang: str) -> None:
     flash = state.pop_flash("review")
     if flash:
         st.success(flash)
+    refused = state.pop_flash("review_refused")  # shown here: the proposal's own box may be closed by then
+    if refused:
+        st.error(refused)
+    stale = changes.overtaken(data.register(), waiting)
     for change in waiting:
+        mark = t("review_stale_mark", lang) if change.id in stale else ""
         with st.expander(f"#{change.id} · {_site_name(change, lang)}（{change.site_id}） · {change.author} · "
-                         f"{change.created_at:%Y-%m-%d %H:%M} · {change.source}"):
+                         f"{change.created_at:%Y-%m-%d %H:%M} · {change.source}{mark}"):
+            if change.id in stale:
+                st.warning(t("review_stale", lang))
             st.dataframe(_diff(change, lang), hide_index=True, width="stretch")
             if change.comment:
                 st.caption(change.comment)
             if user.role == "reviewer":
-                _decide_ui(user, change, lang)
+                _decide_ui(user, change, lang, stale=change.id in stale)
     sent_back = changes.returned(data.register(), user)
     if sent_back:
         st.markdown(f"**{t('review_returned', lang, n=len(sent_back))}**")
@@ -74,24 +81,31 @@ def _site_name(change: changes.ChangeRow, lang: str) -> str:
     return str(record.get("name_en" if lang == "en" else "name_zh") or record.get("name_zh") or change.site_id)
 
 
-def _decide_ui(user: User, change: changes.ChangeRow, lang: str) -> None:
+def _decide_ui(user: User, change: changes.ChangeRow, lang: str, *, stale: bool) -> None:
+    """Approve or send back. Both buttons are drawn before either acts, and a refusal is said at the
+    top of the list, so a press that fails leaves the reviewer both choices and the reason."""
     comment = st.text_input(t("review_comment", lang), key=wkey(f"review_comment_{change.id}", lang))
-    approve, reject = st.columns(2)
+    left, right = st.columns(2)
+    approve = left.button(t("review_approve", lang), key=wkey(f"approve_{change.id}", lang), type="primary",
+                          disabled=stale, help=t("review_stale", lang) if stale else None)
+    reject = right.button(t("review_reject", lang), key=wkey(f"reject_{change.id}", lang))
+    if not (approve or reject):
+        return
     try:
-        if approve.button(t("review_approve", lang), key=wkey(f"approve_{change.id}", lang), type="primary"):
+        if approve:
             changes.approve(data.register(), user, change.id, comment)
-            state.set_flash(t("review_approved", lang, n=change.id, site=_site_name(change, lang)), "review")
-            st.rerun()
-        if reject.button(t("review_reject", lang), key=wkey(f"reject_{change.id}", lang)):
+        else:
             changes.reject(data.register(), user, change.id, comment)
-            state.set_flash(t("review_rejected", lang, n=change.id, site=_site_name(change, lang)), "review")
-            st.rerun()
     except changes.Conflict:
-        st.error(t("review_overtaken", lang, n=change.id))
+        state.set_flash(t("review_overtaken", lang, n=change.id), "review_refused")
     except changes.InvalidEdit:
-        st.error(t("review_say_why", lang))
+        state.set_flash(t("review_say_why", lang) + f"（#{change.id}）", "review_refused")
     except AccessDenied as refused:
-        st.error(text(refused.message, lang))
+        state.set_flash(text(refused.message, lang), "review_refused")
+    else:
+        done = "review_approved" if approve else "review_rejected"
+        state.set_flash(t(done, lang, n=change.id, site=_site_name(change, lang)), "review")
+    st.rerun()
 
 
 @st.fragment

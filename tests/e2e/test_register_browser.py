@@ -91,6 +91,10 @@ def test_an_editor_proposes_a_reviewer_approves_and_the_map_shows_it(register_ap
     panel = app.tab(TAB)
     expect(panel.get_by_text("已提交审核", exact=False)).to_be_visible()
     expect(panel.get_by_text("我提交的待审核修改（1）")).to_be_visible()
+    app.rerun(panel.get_by_role("button", name="提交审核").click)  # the same form sent again: refused
+    panel = app.tab(TAB)
+    expect(panel.get_by_text("相同的修改已在等待审核，不必再次提交")).to_be_visible()
+    expect(panel.get_by_text("我提交的待审核修改（1）")).to_be_visible()
     app.sidebar_pick("园区循环化改造", "已规划", "已规划")
     assert app.counts()[0] == 0  # a proposal is not the register yet
 
