@@ -25,7 +25,7 @@ import shapely
 
 from mapapp._errors import InputFileError
 from mapapp.datum import to_wgs84
-from mapapp.i18n import t
+from mapapp.i18n import t, uncertainty_words
 from mapapp.messages import Msg, msg, text
 from mapapp.screening import (
     DEFAULT_THRESHOLD_M,
@@ -39,6 +39,7 @@ from mapapp.screening import (
     provenance,
     screen_geometries,
     screen_lonlat,
+    uncertain_reasons,
 )
 from mapapp.sinks import CsvSink, GeoJsonSink, output_frame
 from mapapp.storage import check_output
@@ -348,5 +349,33 @@ def readable(frame: gpd.GeoDataFrame, lang: str, *, water_names: dict[str, str] 
         table[t("overlap_share", lang)] = (pd.to_numeric(frame["overlap_share"], errors="coerce") * 100).round(1)
     table[t("nearest_water", lang)] = frame["nearest_water"].map(lambda w: names.get(w, w) if isinstance(w, str) else "")
     table[t("verdict", lang)] = frame["verdict"].map(lambda v: t(f"verdict_short_{v}", lang))
-    table[t("reason", lang)] = frame["error"].map(lambda e: text(e, lang))
+    table[t("reason", lang)] = _reasons(frame, lang)
     return table
+
+
+def _reasons(frame: gpd.GeoDataFrame, lang: str) -> list[str]:
+    """Why each row was not screened, or why its verdict is uncertain (the site's own uncertainty,
+    the shoreline's accuracy, or a unit only partly within), as the single-point check says it."""
+    meta = frame.attrs.get("screening", {})
+    threshold = float(meta.get("threshold_m", DEFAULT_THRESHOLD_M))
+    accuracy = meta.get("shoreline_accuracy_m", {})
+    u_col = _find_column(list(frame.columns), UNCERTAINTY_COLUMN)
+    own = pd.to_numeric(frame[u_col], errors="coerce").fillna(0.0) if u_col else pd.Series(0.0, index=frame.index)
+    kind_col = _find_column(list(frame.columns), KIND_COLUMN)
+    ranges = frame[kind_col].astype(str).str.strip().str.lower() == "range" if kind_col else pd.Series(False, index=frame.index)
+    farthest = pd.to_numeric(frame["max_distance_m"], errors="coerce")
+    out = []
+    for error, verdict, d, water, u, unit, far in zip(frame["error"], frame["verdict"], frame["distance_m"],
+                                                     frame["nearest_water"], own, ranges, farthest):
+        if error is not None and error == error:  # a message (NaN: none)
+            out.append(text(error, lang))
+        elif verdict == "uncertain" and d == d:
+            if unit and d <= threshold < far:
+                out.append(t("why_range", lang))
+                continue
+            shore = float(accuracy.get(water, 0.0))
+            out.append(uncertainty_words(uncertain_reasons(float(d), threshold, max(float(u), 0.0), shore), lang,
+                                         shoreline_m=shore))
+        else:
+            out.append("")
+    return out

@@ -162,7 +162,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "accuracy_about": ("精度约 {m}", "accurate to about {m}"),
     "range_county": ("仅知所在县（市、区）", "known only to its county"),
     "range_prefecture": ("仅知所在设区市", "known only to its prefecture"),
-    "why_range": ("（所在区域只有一部分在管控范围内）", " (only part of its unit lies within the distance)"),
+    "why_range": ("所在区域只有一部分在管控范围内", "only part of its unit lies within the distance"),
     "max_distance_label": ("最远点距离", "Farthest point"),
     "overlap_label": ("管控范围内面积", "Area within the distance"),
     "zoom_in": ("放大", "Zoom in"),
@@ -312,9 +312,8 @@ def field_label(field: str, lang: str = "zh") -> str:
     return field if pair is None else pair[1 if lang == "en" else 0]
 
 
-def uncertainty_text(reasons: list[str], lang: str, *, shoreline_m: float = 0.0) -> str:
-    """'（位置误差范围跨越管控距离；岸线数据精度约500米）' for the reasons from screening.uncertain_reasons."""
+def uncertainty_words(reasons: list[str], lang: str, *, shoreline_m: float = 0.0) -> str:
+    """'位置误差范围跨越管控距离；岸线数据精度约500米' for the reasons from screening.uncertain_reasons
+    (callers set it as an aside, or in a table's reason column)."""
     parts = [t("why_location", lang) if r == "location" else t("why_shoreline", lang, a=shoreline_m) for r in reasons]
-    if not parts:
-        return ""
-    return f"（{'；'.join(parts)}）" if lang == "zh" else f" ({'; '.join(parts)})"
+    return ("；" if lang == "zh" else "; ").join(parts)

@@ -9,7 +9,7 @@ import pyarrow as pa
 import shapely
 
 from mapapp.coordinates import parse_coordinates
-from mapapp.i18n import t, uncertainty_text
+from mapapp.i18n import aside, t, uncertainty_words
 from mapapp.messages import Msg, text
 from mapapp.screening import check_point, uncertain_reasons
 
@@ -75,7 +75,7 @@ def describe(c: PointCheck, lang: str, *, threshold_m: float, water_names: dict[
     said = t(f"verdict_{c.verdict}", lang)
     if c.verdict == "uncertain":
         reasons = uncertain_reasons(c.distance_m or 0.0, threshold_m, 0.0, c.shoreline_accuracy_m)
-        said += uncertainty_text(reasons, lang, shoreline_m=c.shoreline_accuracy_m)
+        said += aside(uncertainty_words(reasons, lang, shoreline_m=c.shoreline_accuracy_m), lang) if reasons else ""
     verdict = t("result", lang, verdict=said, water=water, distance=c.distance_m or 0.0,
                 threshold=threshold_m)
     return f"{t('checked', lang, point=given)}{where}{space}{verdict}"

@@ -15,7 +15,7 @@ from mapapp.catalog import vocab
 from mapapp.catalog.indicators import format_value, general, national_context, unit_label
 from mapapp.catalog.records import split_list
 from mapapp.citations import cite
-from mapapp.i18n import aside, t, uncertainty_text
+from mapapp.i18n import aside, t, uncertainty_words
 from mapapp.screening import uncertain_reasons
 
 UNKNOWN = "unknown"
@@ -122,10 +122,10 @@ def verdict(screened: pd.Series, scope: str, threshold_m: float, lang: str, wate
         own = float(screened["location_accuracy_m"]) if pd.notna(screened.get("location_accuracy_m")) else 0.0
         farthest = float(screened.get("max_distance_m", np.nan))
         if screened.get("location_kind") == "range" and float(screened["distance_m"]) <= threshold_m < farthest:
-            said += t("why_range", lang)  # part of the unit is within, part is not
+            said += aside(t("why_range", lang), lang)  # part of the unit is within, part is not
         else:
             reasons = uncertain_reasons(float(screened["distance_m"]), threshold_m, own, shore)
-            said += uncertainty_text(reasons, lang, shoreline_m=shore)
+            said += aside(uncertainty_words(reasons, lang, shoreline_m=shore), lang) if reasons else ""
     water = water_names.get(screened["nearest_water"], screened["nearest_water"])
     nearest = t("metres", lang, n=screened["distance_m"]) + aside(_text(water), lang)
     farthest = t("metres", lang, n=screened["max_distance_m"]) if pd.notna(screened.get("max_distance_m")) else ""

@@ -110,7 +110,8 @@ class InputSource:
 
     def describe(self) -> Msg:
         """What was read and how, e.g. 'CSV, gbk, coordinates from columns '经度'/'纬度'' (bilingual)."""
-        parts: list[Msg | str] = [self.kind.upper() if self.kind == "csv" else self.kind]
+        parts: list[Msg | str] = [_KIND_WORDS[self.kind] if self.kind != "vector" else
+                                  msg("矢量文件（{f}）", "vector file ({f})", f=_format_name(Path(self.path)))]
         if self.encoding:
             parts.append(self.encoding)
         if self.delimiter and self.delimiter != ",":
@@ -125,6 +126,15 @@ class InputSource:
         if self.reader == "json":
             parts.append(msg("逐个要素读取", "read feature by feature"))
         return join(parts, "，", ", ")
+
+
+_KIND_WORDS: dict[str, Msg | str] = {"csv": "CSV", "excel": msg("Excel 工作簿", "Excel workbook")}
+_FORMAT_NAMES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".zip": "Shapefile",
+                 ".shp": "Shapefile", ".kml": "KML", ".kmz": "KMZ", ".dxf": "DXF"}
+
+
+def _format_name(path: Path) -> str:
+    return _FORMAT_NAMES.get(path.suffix.lower(), path.suffix.lstrip(".").upper() or "?")
 
 
 @dataclass

@@ -94,3 +94,17 @@ def test_chunks_screened_at_once_come_out_in_the_input_order(tmp_path, suffix):
     assert (tmp_path / f"small{suffix}").read_bytes() == (tmp_path / f"whole{suffix}").read_bytes()
     assert report.rows == 2_000 and report.counts["invalid"] == 2
     assert [row for row, _ in report.examples] == [6, 2_000]
+
+
+def test_the_readable_table_says_why_a_verdict_is_uncertain(tmp_path):
+    """Every row the page shows as uncertain has its reason, as the single-point check gives it."""
+    from mapapp.batch import readable
+
+    path = tmp_path / "near.csv"
+    path.write_text("名称,经度,纬度,uncertainty_m\n近信江,117.0,28.3,\n远离,114.9,25.8,\n自带误差,117.0,28.3,5000\n坏行,x,28.3,\n",
+                    encoding="utf-8")
+    frame, _ = screen_file(path)
+    assert list(frame["verdict"]) == ["uncertain", "outside", "uncertain", "invalid"]
+    zh, en = readable(frame, "zh")["原因"].tolist(), readable(frame, "en")["Reason"].tolist()
+    assert zh[0] == "岸线数据精度约1,000米" and en[0] == "the shoreline data is accurate to about 1,000 m"
+    assert zh[1] == "" and zh[2].startswith("位置误差范围跨越管控距离") and zh[3]

@@ -239,3 +239,16 @@ def test_geojson_sink_writes_one_valid_collection(tmp_path):
     assert doc["features"][0]["geometry"] == {"type": "Point", "coordinates": [116, 28]}
     assert doc["features"][1]["geometry"] is None
     assert doc["features"][2]["geometry"]["type"] == "Polygon"
+
+
+def test_the_summary_names_the_format_in_the_readers_language(tmp_path):
+    from mapapp.messages import text
+
+    gpd.GeoDataFrame({"n": [1]}, geometry=[Point(116, 28)], crs=4326).to_file(tmp_path / "a.geojson")
+    book = openpyxl.Workbook()
+    book.active.append(["名称", "经度", "纬度"])
+    book.active.append(["甲", 116.0, 28.0])
+    book.save(tmp_path / "b.xlsx")
+    vector, excel = open_input(tmp_path / "a.geojson").describe(), open_input(tmp_path / "b.xlsx").describe()
+    assert text(vector, "zh").startswith("矢量文件（GeoJSON）") and text(vector, "en").startswith("vector file (GeoJSON)")
+    assert text(excel, "zh").startswith("Excel 工作簿") and text(excel, "en").startswith("Excel workbook")
