@@ -26,6 +26,8 @@ from mapapp import __version__
 from mapapp._errors import InputFileError, RegionError
 from mapapp.geo import JIANGXI_BBOX, JIANGXI_LCC, WGS84, geodesic_area_km2
 from mapapp.layers import load_specs
+from mapapp.messages import Msg, msg
+from mapapp.screening import invalid_geometry
 from mapapp.storage import atomic_write, geojson_dict
 
 __all__ = [
@@ -269,19 +271,25 @@ def _looks_like_path(text: str) -> bool:
     return "/" in text or "\\" in text or Path(text).suffix.lower() in REGION_FILE_SUFFIXES
 
 
-def region_from_file(path: Path) -> Region:
+def region_from_file(path: Path, *, name: str | None = None, repair: bool = True) -> Region:
+    """The polygons of a vector file as one region (WGS 84). `name` is what messages call the file
+    (the page's upload is kept under a temporary name). With `repair`, invalid polygons are made
+    valid (an export region); without, the first invalid one is refused with its feature and reason
+    (a site's boundary, whose area and distances must be the drawn ones)."""
+    shown = name or path.name
     if not path.exists():
-        raise InputFileError(f"{path}: region file not found")
+        raise InputFileError(msg("找不到区域文件 {name}", "{name}: region file not found", name=shown))
     if path.is_dir():
-        raise InputFileError(f"{path}: is a directory, not a region file")
+        raise InputFileError(msg("{name} 是文件夹，不是区域文件", "{name}: is a directory, not a region file", name=shown))
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-        frames = [gpd.read_file(path, layer=name, engine="pyogrio") for name in layers]
+        layers = [str(layer) for layer, _ in pyogrio.list_layers(path)]
+        frames = [gpd.read_file(path, layer=layer, engine="pyogrio") for layer in layers]
     except Exception as exc:  # pyogrio raises several types for unreadable files
-        raise InputFileError(f"{path}: cannot be read as a vector file ({exc})") from exc
+        raise InputFileError(msg("{name} 无法作为矢量文件读取（{why}）", "{name}: cannot be read as a vector file ({why})",
+                                 name=shown, why=str(exc).replace(str(path), shown))) from exc
     parts: list[BaseGeometry] = []
     found: dict[str, int] = {}
-    for name, frame in zip(layers, frames):
+    for layer, frame in zip(layers, frames):
         frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
         if frame.empty:
             continue
@@ -290,25 +298,45 @@ def region_from_file(path: Path) -> Region:
         if frame.crs is None:
             west, south, east, north = frame.total_bounds
             if west < -180 or east > 180 or south < -90 or north > 90:
-                raise RegionError(f"{path}: layer {name!r} has no CRS and its coordinates are not lon/lat degrees "
-                                  f"(bounds {_fmt_bounds(frame.total_bounds)}); save it with a CRS")
+                raise RegionError(msg("{name} 的图层 {layer!r} 没有坐标参照系，坐标也不是经纬度（范围 {b}）；请保存时带上坐标参照系",
+                                      "{name}: layer {layer!r} has no CRS and its coordinates are not lon/lat degrees "
+                                      "(bounds {b}); save it with a CRS", name=shown, layer=layer,
+                                      b=_fmt_bounds(frame.total_bounds)))
             frame = frame.set_crs(WGS84)
         elif not frame.crs.equals(WGS84):
             frame = frame.to_crs(WGS84)
+        if not repair:
+            _refuse_invalid(frame.geometry.values, shown, layer if len(layers) > 1 else None)
         polygons = _polygonal(shapely.make_valid(shapely.union_all(shapely.make_valid(frame.geometry.values))))
         if polygons is not None:
             parts.append(polygons)
     if not parts:
         what = ", ".join(f"{n} {k}" for k, n in sorted(found.items())) or "no geometries"
-        raise RegionError(f"{path}: no polygons to use as a region (found {what})")
+        what_zh = "、".join(f"{n} 个{_KIND_ZH.get(k, k)}" for k, n in sorted(found.items())) or "没有几何图形"
+        raise RegionError(Msg(f"{shown}: no polygons to use as a region (found {what})",
+                              f"{shown} 中没有可作为区域的面（读到 {what_zh}）"))
     geometry = _polygonal(shapely.union_all(parts))
     if geometry is None:
-        raise RegionError(f"{path}: its polygons have no area")
+        raise RegionError(msg("{name} 中的面没有面积", "{name}: its polygons have no area", name=shown))
     if not shapely.intersects(geometry, shapely.box(*JIANGXI_BBOX)):
-        raise RegionError(f"{path}: the region lies outside Jiangxi (lon/lat bounds {_fmt_bounds(geometry.bounds)}); "
-                          "is the file's CRS right?")
+        raise RegionError(msg("{name} 的区域不在江西（经纬度范围 {b}）；文件的坐标参照系是否正确？",
+                              "{name}: the region lies outside Jiangxi (lon/lat bounds {b}); is the file's CRS right?",
+                              name=shown, b=_fmt_bounds(geometry.bounds)))
     count = len(shapely.get_parts(geometry))
-    return Region("file", f"{path.name} ({count} polygon{'s' if count != 1 else ''})", geometry)
+    return Region("file", f"{shown} ({count} polygon{'s' if count != 1 else ''})", geometry)
+
+
+_KIND_ZH = {"Point": "点", "MultiPoint": "多点", "LineString": "线", "MultiLineString": "多线",
+            "GeometryCollection": "几何集合"}
+
+
+def _refuse_invalid(geoms: np.ndarray, name: str, layer: str | None) -> None:
+    """RegionError naming the first invalid polygon (1-based feature number) and GEOS's reason."""
+    bad = np.nonzero(~shapely.is_valid(geoms))[0]
+    if bad.size:
+        where = msg("图层 {layer!r} ", "layer {layer!r}, ", layer=layer) if layer else ""
+        raise RegionError(msg("{name} {where}第 {n} 个要素：{why}", "{name}, {where}feature {n}: {why}", name=name,
+                              where=where, n=int(bad[0]) + 1, why=invalid_geometry(shapely.is_valid_reason(geoms[bad[0]]))))
 
 
 def _fmt_bounds(bounds: Iterable[float]) -> str:

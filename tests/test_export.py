@@ -617,3 +617,24 @@ def test_cli_export_reads_the_register_not_the_packaged_files(tmp_path, monkeypa
     assert main(["export", "--region", "贵溪", "--layers", "sites", "--out", str(out)]) == 0
     notes = {f["properties"]["id"]: f["properties"]["notes"] for f in _read(out)["features"]}
     assert notes["guixi_etdz"] == "核实于 2026 年 11 月"
+
+
+def test_a_site_boundary_with_an_invalid_plot_is_refused_by_feature_in_the_readers_language(tmp_path):
+    """A report's boundary keeps its drawn area: a bow-tie is refused (feature and reason, in Chinese
+    too, naming the user's file, not the server's copy); an export region repairs it as before."""
+    from mapapp.export import region_from_file
+    from mapapp.messages import text
+
+    plots = [box(116.0, 29.7, 116.01, 29.71), Polygon([(116.1, 29.7), (116.11, 29.71), (116.11, 29.7), (116.1, 29.71)])]
+    path = tmp_path / "boundary.geojson"
+    gpd.GeoDataFrame({"n": [1, 2]}, geometry=plots, crs=4326).to_file(path)
+    with pytest.raises(RegionError) as refused:
+        region_from_file(path, name="地块.geojson", repair=False)
+    assert text(refused.value, "zh") == "地块.geojson 第 2 个要素：几何图形无效：自相交[116.105 29.705]"
+    assert text(refused.value, "en").startswith("地块.geojson, feature 2: invalid geometry: Self-intersection")
+    assert str(tmp_path) not in text(refused.value, "zh") + text(refused.value, "en")
+    assert region_from_file(path).geometry.area > 0  # an export region is repaired
+    gpd.GeoDataFrame({"n": [1]}, geometry=[Point(116, 29)], crs=4326).to_file(tmp_path / "p.geojson")
+    with pytest.raises(RegionError) as points:
+        region_from_file(tmp_path / "p.geojson", name="点.geojson")
+    assert text(points.value, "zh") == "点.geojson 中没有可作为区域的面（读到 1 个点）"

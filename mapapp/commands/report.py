@@ -83,7 +83,7 @@ def _subject(args: argparse.Namespace, sites) -> Subject:
         wlon, wlat = to_wgs84(lon, lat, args.datum)
         return point_subject(float(wlon), float(wlat), accuracy_m=args.accuracy)
     if args.boundary is not None:
-        region = region_from_file(args.boundary)
+        region = region_from_file(args.boundary, repair=False)  # a site: its own area, not a repaired one
         return boundary_subject(region.geometry, label=args.boundary.name, accuracy_m=args.accuracy,
                                 command=f"--boundary {args.boundary}")
     by_id = sites.set_index("id", drop=False)

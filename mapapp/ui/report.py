@@ -84,7 +84,7 @@ def _subject(what: str, view: ViewState, rev: int) -> Subject | None:
     with tempfile.TemporaryDirectory(prefix="mapapp-boundary-") as folder:
         path = Path(folder) / f"boundary{Path(upload.name).suffix.lower()}"
         path.write_bytes(upload.getvalue())
-        region = region_from_file(path)
+        region = region_from_file(path, name=upload.name, repair=False)
     digest = hashlib.sha256(upload.getvalue()).hexdigest()[:8]
     return boundary_subject(region.geometry, label=f"{upload.name} ({digest})")
 
