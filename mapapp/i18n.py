@@ -162,6 +162,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "accuracy_about": ("精度约 {m}", "accurate to about {m}"),
     "range_county": ("仅知所在县（市、区）", "known only to its county"),
     "range_prefecture": ("仅知所在设区市", "known only to its prefecture"),
+    "range_anywhere": ("可能在其中任何位置（区划边界精度约 {m}）", "it may be anywhere in it (the unit's boundary is accurate to about {m})"),
     "why_range": ("所在区域只有一部分在管控范围内", "only part of its unit lies within the distance"),
     "max_distance_label": ("最远点距离", "Farthest point"),
     "overlap_label": ("管控范围内面积", "Area within the distance"),

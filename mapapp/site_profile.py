@@ -73,7 +73,9 @@ def location_text(site: pd.Series, lang: str) -> str:
     kind = site.get("location_kind", "none")
     said = t(f"range_{site['location_precision']}", lang) if kind == "range" else vocab.label(vocab.LOCATION_KINDS, kind, lang)
     if pd.notna(site.get("location_accuracy_m")) and kind != "none":
-        said += ("，" if lang == "zh" else ", ") + t("accuracy_about", lang, m=t("metres", lang, n=site["location_accuracy_m"]))
+        # A range's accuracy is its unit's boundary's; the site itself may be anywhere in the unit.
+        about = "range_anywhere" if kind == "range" else "accuracy_about"
+        said += ("，" if lang == "zh" else ", ") + t(about, lang, m=t("metres", lang, n=site["location_accuracy_m"]))
     extras = [_text(site.get(f)) for f in ("location_source", "location_captured") if _text(site.get(f))]
     if kind in ("boundary", "point") and extras:
         said += aside("; ".join(extras), lang)
