@@ -574,15 +574,15 @@ def write_export(collection: Mapping[str, Any], path: Path) -> int:
 
 
 def export_filename(region: Region, layer_ids: Iterable[str], *, day: date | None = None, suffix: str = ".geojson",
-                    place: str | None = None, crs: int = 4326) -> str:
+                    place: str | None = None, crs: int = 4326, lang: str = "zh") -> str:
     """`江西_鹰潭市_sites-water_areas_20261204.geojson`: the region, the layers, the CRS unless WGS 84, and
-    the date, safe on any disk.
+    the date, safe on any disk (`Jiangxi_Current-filter-whole-province_...` in English).
 
     `place` names the region in the reader's words (the page's "当前筛选", "绘制区域"); by default the
     unit's Chinese name, or the region's kind."""
     if place is None:
         place = region.label.split(" ")[0] if region.kind in ("prefecture", "county", "province") else region.kind
-    parts = ["江西", place, "-".join(layer_ids) or "empty", *([f"EPSG{crs}"] if crs != 4326 else []),
-             f"{day or date.today():%Y%m%d}"]
-    name = "_".join(re.sub(r"[^\w\-]+", "", p) or "x" for p in parts)
+    parts = ["Jiangxi" if lang == "en" else "江西", place, "-".join(layer_ids) or "empty",
+             *([f"EPSG{crs}"] if crs != 4326 else []), f"{day or date.today():%Y%m%d}"]
+    name = "_".join(re.sub(r"[^\w\-]+", "-", p).strip("-") or "x" for p in parts)
     return name[:150] + suffix

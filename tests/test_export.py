@@ -638,3 +638,12 @@ def test_a_site_boundary_with_an_invalid_plot_is_refused_by_feature_in_the_reade
     with pytest.raises(RegionError) as points:
         region_from_file(tmp_path / "p.geojson", name="点.geojson")
     assert text(points.value, "zh") == "点.geojson 中没有可作为区域的面（读到 1 个点）"
+
+
+def test_file_names_are_in_the_readers_words_and_keep_their_word_breaks():
+    from mapapp.export import Region, export_filename
+
+    region, day = Region("filter", "x", None), datetime(2026, 12, 5).date()
+    assert export_filename(region, ["sites"], place="Current filter (whole province)", lang="en", day=day) == \
+        "Jiangxi_Current-filter-whole-province_sites_20261205.geojson"
+    assert export_filename(region, ["sites"], place="当前筛选（全省）", day=day) == "江西_当前筛选-全省_sites_20261205.geojson"

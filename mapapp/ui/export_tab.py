@@ -107,7 +107,7 @@ def export_ui(view: ViewState, shown: gpd.GeoDataFrame, all_sites: gpd.GeoDataFr
         chosen_rows = extract(frames, region, clip=clip, filters=recorded,
                               rule={"scope": f.scope, "distance_m": f.distance_m})
         out = write_extract(chosen_rows, FORMATS[fmt_id], OUTPUT_CRS[crs_id], encoding=encoding, progress=progress)
-        name = export_filename(region, chosen, place=place, suffix=out.suffix, crs=int(crs_id))
+        name = export_filename(region, chosen, place=place, suffix=out.suffix, crs=int(crs_id), lang=lang)
         return Made(out.data, name, out.mime, out.notes)
 
     made_on_request("export", (*basis, fmt_id, crs_id, encoding, lang), make_export, lang, disabled=not chosen)
@@ -163,7 +163,7 @@ def _print_ui(view: ViewState, region: Region, place: str, chosen: list[str], si
                              in_words(view.filter, lang, units["prefectures"] | units["counties"]),
                              units=data.full_layer("prefectures" if region.kind == "province" else "counties"))
         options = PrintOptions(paper=paper, orientation=orientation, fmt=fmt, lang=lang, title=title.strip())
-        name = export_filename(region, chosen, place=place, suffix=f".{fmt}")
+        name = export_filename(region, chosen, place=place, suffix=f".{fmt}", lang=lang)
         return Made(print_map(content, options, progress=progress), name, f"application/{fmt}" if fmt == "pdf"
                     else "image/png")
 
