@@ -230,18 +230,20 @@ def test_a_typed_point_is_the_pages_checked_point_and_stays_checked() -> None:
     assert [m.value for m in (*at.success, *at.warning, *at.error) if "116.0" in m.value]  # the verdict stays
 
 
-def test_the_site_pickers_offer_the_selected_site_in_one_press(sites: gpd.GeoDataFrame) -> None:
-    """The edit tab's pickers do not follow the selection by themselves (a form being filled in would
-    lose what was typed) but offer it: one press opens the selected site."""
+def test_the_history_follows_the_selected_site_and_a_pick_in_its_list_stands(sites: gpd.GeoDataFrame) -> None:
+    """The history picker (behind no form) takes a site selected elsewhere; a site then picked in its
+    list stays picked until another is selected. (The edit form's pickers only offer it, with one press:
+    tests/e2e/test_register_browser.py.)"""
     at = run(tab="edit")
-    site = sites.iloc[5]
-    at.session_state["mapapp.selection"] = [site["id"]]
+    first, other, second = sites.iloc[7], sites.iloc[9], sites.iloc[11]
+    at.session_state["mapapp.selection"] = [first["id"]]
     at.run()
-    [offer] = [b for b in at.button if b.key == "history_pick.zh.selected"]
-    assert site["name_zh"] in offer.label
-    offer.click().run()
-    assert at.selectbox(key="history_pick.zh").value == site["id"]
-    assert not [b for b in at.button if b.key == "history_pick.zh.selected"]  # done: no longer offered
+    assert at.selectbox(key="history_pick.zh").value == first["id"]
+    at.selectbox(key="history_pick.zh").set_value(other["id"]).run()
+    assert at.selectbox(key="history_pick.zh").value == other["id"]
+    at.session_state["mapapp.selection"] = [second["id"]]
+    at.run()
+    assert at.selectbox(key="history_pick.zh").value == second["id"]
 
 
 def test_the_about_tab_gives_each_layers_source_in_the_pages_language() -> None:

@@ -28,12 +28,17 @@ STATUS_FIELDS = (("circular_retrofit", vocab.RETROFIT_STATUSES), ("green_park", 
 LOCATION_CHOICES = ("keep", "point", "drawn", "file", "remove")
 
 
-def site_picker(sites: gpd.GeoDataFrame, lang: str, *, allow_new: bool, key: str, label: str = "edit_pick") -> str:
-    """The site to work on (NEW for a new one), chosen by name; typing filters the list."""
+def site_picker(sites: gpd.GeoDataFrame, lang: str, *, allow_new: bool, key: str, label: str = "edit_pick",
+                follow: bool = False) -> str:
+    """The site to work on (NEW for a new one), chosen by name; typing filters the list. With `follow`
+    (a picker behind no form), a site newly selected elsewhere becomes the picker's choice."""
     names = dict(zip(sites["id"], sites["name_en" if lang == "en" else "name_zh"]))
     options = ([NEW] if allow_new else []) + list(names)
     widget = wkey(key, lang)
     selected = state.selection()
+    followed = f"{key}.followed"  # the selection last taken over: later picks in the list stand
+    if follow and len(selected) == 1 and selected[0] in names and st.session_state.get(followed) != selected[0]:
+        st.session_state[widget] = st.session_state[followed] = selected[0]
     if len(selected) == 1 and selected[0] in names and st.session_state.get(widget) != selected[0]:
         # One press opens the site selected on the map, in the table or by search. Not switched by
         # itself: a form being filled in for another site would lose what was typed.

@@ -112,7 +112,8 @@ def _decide_ui(user: User, change: changes.ChangeRow, lang: str, *, stale: bool)
 def history_ui(user: User | None, lang: str, rev: int) -> None:
     """A site's history, oldest first; a reviewer may restore any approved version."""
     st.subheader(t("history_heading", lang))
-    site_id = site_picker(data.register_sites(rev), lang, allow_new=False, key="history_pick", label="history_pick")
+    site_id = site_picker(data.register_sites(rev), lang, allow_new=False, key="history_pick", label="history_pick",
+                          follow=True)
     shown = [c for c in changes.history(data.register(), site_id)
              if c.state != "pending" or (user is not None and (user.role == "reviewer" or c.author == user.name))]
     table = pd.DataFrame([{

@@ -3,6 +3,7 @@ propose, review, see the change on the map and in the history, with no traceback
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
@@ -113,6 +114,25 @@ def test_an_editor_proposes_a_reviewer_approves_and_the_map_shows_it(register_ap
     history = panel.get_by_test_id("stDataFrame").last
     expect(history.locator("[role=grid][aria-rowcount]")).to_have_attribute("aria-rowcount", "3")  # header, seed, edit
     assert "Traceback" not in app.page.content()
+
+
+def test_a_searched_site_is_taken_into_the_form_with_one_press_and_its_history_follows(register_app: MapPage) -> None:
+    """Edit after searching: the form offers the site found (it does not switch by itself, so nothing
+    typed is lost); the history, behind no form, shows the site found at once."""
+    app = register_app.open()
+    sign_in(app, *EDITOR)
+    panel = app.tab(TAB)
+    choose_site(app, panel, "鹰潭高新", "鹰潭高新区（yingtan_htz）")
+    sidebar = app.page.get_by_test_id("stSidebar")
+    box = sidebar.get_by_role("textbox", name="搜索")
+    app.rerun(lambda: (box.fill("zhangshu"), box.press("Enter")))
+    app.rerun(sidebar.get_by_role("button", name=re.compile("樟树盐化工业基地")).click)
+    panel = app.tab(TAB)
+    history = panel.get_by_role("combobox", name="查看哪个园区/基地的历史", exact=True)
+    expect(history).to_have_value(re.compile("^樟树盐化工业基地（"))
+    expect(panel.get_by_label("中文名称")).to_have_value("鹰潭高新区")  # the form waits for a press
+    app.rerun(panel.get_by_role("button", name="改为选中的园区/基地：樟树盐化工业基地").first.click)
+    expect(panel.get_by_label("中文名称")).to_have_value("樟树盐化工业基地")
 
 
 def test_an_editor_cannot_save_a_site_outside_their_prefecture(register_app: MapPage) -> None:
