@@ -71,13 +71,13 @@ class SiteMarkers(MacroElement):
                     html: "<div class='site-marker" + (s.range ? " site-range" : "") + (s.selected ? " site-selected" : "") +
                           "' data-site-id='" + s.id + "' style='font-size:20px;line-height:20px;" + style + "'>" + s.glyph + "</div>",
                     className: "", iconSize: [20, 20], iconAnchor: [10, 10]});
-                var marker = L.marker([s.lat, s.lon], {icon: icon, riseOnHover: true}).bindTooltip(s.tooltip);
+                var marker = L.marker([s.lat, s.lon], {icon: icon, riseOnHover: true}).bindTooltip(s.tooltip, {className: 'site-tip'});
                 marker.on('click', function () { pick(s); });
                 if (s.outline) {  // a boundary, or a selected range's unit
                     L.geoJSON(s.outline, {className: s.range ? 'site-range-outline' : 'site-boundary',
                         style: s.range ? {color: s.colour, weight: 2, dashArray: '6 4', fillOpacity: 0.08}
                                        : {color: s.colour, weight: 2, fillOpacity: 0.25}})
-                        .bindTooltip(s.tooltip, {sticky: true}).on('click', function () { pick(s); }).addTo(group);
+                        .bindTooltip(s.tooltip, {sticky: true, className: 'site-tip'}).on('click', function () { pick(s); }).addTo(group);
                 }
                 if (s.selected) {  // a ring that stays visible even when the symbol is in a cluster
                     L.circleMarker([s.lat, s.lon], {radius: 15, color: '#00b8d9', weight: 4, fill: false,
@@ -167,7 +167,8 @@ class ClusterAssets(JSCSSMixin, MacroElement):
     default_js = plugins.MarkerCluster.default_js
     default_css = plugins.MarkerCluster.default_css
     # The bubbles' style lives here too, and the checked points' (PointMarkers): a dynamic group's own
-    # header is never rendered. A point's long description wraps instead of running out of the map.
+    # header is never rendered. A point's long description, and a site's long name, wrap instead of
+    # running out of the map (a tooltip left of a point right of the centre has only half the map).
     _template = Template("""
         {% macro header(this, kwargs) %}
         <style>
@@ -175,6 +176,7 @@ class ClusterAssets(JSCSSMixin, MacroElement):
                               color: #fff; font: bold 12px/30px sans-serif; text-align: center;
                               box-shadow: 0 0 0 3px rgba(63,88,115,.35); }
           .point-tip { white-space: normal; width: 22em; }
+          .site-tip { white-space: normal; width: max-content; max-width: 16em; }
         </style>
         {% endmacro %}
     """)

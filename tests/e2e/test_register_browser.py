@@ -147,3 +147,31 @@ def test_an_editor_cannot_save_a_site_outside_their_prefecture(register_app: Map
     expect(panel.get_by_text("不在您可编辑的设区市范围内", exact=False)).to_be_visible()
     panel = app.tab(TAB)
     expect(panel.get_by_text("我提交的待审核修改（0）")).to_be_visible()  # nothing was written
+
+
+def test_a_proposal_overtaken_by_an_approved_one_can_only_be_sent_back(register_app: MapPage) -> None:
+    """Two proposals for one site: once the first is approved the second is marked out of date, and
+    only 退回 is offered for it (approving would overwrite the first)."""
+    app = register_app.open()
+    sign_in(app, *EDITOR)
+    panel = app.tab(TAB)
+    choose_site(app, panel, "鹰潭高新", "鹰潭高新区（yingtan_htz）")
+    panel.get_by_label("备注（中文）").fill("甲")
+    panel.get_by_label("本次修改的依据（文件、文号、函件等，必填）").fill("函一")
+    app.rerun(panel.get_by_role("button", name="提交审核").click)
+    panel = app.tab(TAB)
+    expect(panel.get_by_text("我提交的待审核修改（1）")).to_be_visible()
+    panel.get_by_label("备注（中文）").fill("乙")
+    app.rerun(panel.get_by_role("button", name="提交审核").click)
+    panel = app.tab(TAB)
+    expect(panel.get_by_text("我提交的待审核修改（2）")).to_be_visible()
+    sign_out(app)
+    sign_in(app, *REVIEWER)
+    panel = app.tab(TAB)
+    expect(panel.get_by_text("待审核的修改（2）")).to_be_visible()
+    panel.get_by_text("函一").first.click()
+    press_until(app, panel.get_by_role("button", name="通过").first, panel.get_by_text("待审核的修改（1）"))
+    panel.get_by_text("已过时", exact=False).first.click()
+    expect(panel.get_by_text("本条所示“修改前”已不是现状", exact=False)).to_be_visible()
+    expect(panel.get_by_role("button", name="通过").first).to_be_disabled()
+    expect(panel.get_by_role("button", name="退回").first).to_be_enabled()
