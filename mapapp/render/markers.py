@@ -189,9 +189,16 @@ class PointMarkers(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var group = {{ this._parent.get_name() }};
+            // Above the site symbols and their clusters (markerPane, 600), below the tooltips (650): a
+            // checked point must not hide under a cluster. The pane is made when the group joins a map.
+            var pane = function (map) {
+                if (!map.getPane('mapapp-points')) { map.createPane('mapapp-points').style.zIndex = 640; }
+            };
+            group.beforeAdd = pane;
+            if (group._map) { pane(group._map); }  // already on the map (a static group)
             {{ this.points|tojson }}.forEach(function (p) {
                 L.circleMarker([p.lat, p.lon], {radius: p.radius || 6, color: '#222', weight: 1, fillColor: p.colour,
-                                               fillOpacity: 0.9, bubblingMouseEvents: true})
+                                               fillOpacity: 0.9, bubblingMouseEvents: true, pane: 'mapapp-points'})
                     .bindTooltip(p.tooltip, {direction: 'auto', className: 'point-tip'}).addTo(group);  // left near the right edge
                 if (p.line) {  // to the nearest regulated water, labelled with its length
                     L.polyline(p.line, {color: '#222', weight: 2, dashArray: '5 5', interactive: false,
