@@ -370,12 +370,10 @@ def _reasons(frame: gpd.GeoDataFrame, lang: str) -> list[str]:
         if error is not None and error == error:  # a message (NaN: none)
             out.append(text(error, lang))
         elif verdict == "uncertain" and d == d:
-            if unit and d <= threshold < far:
-                out.append(t("why_range", lang))
-                continue
             shore = float(accuracy.get(water, 0.0))
-            out.append(uncertainty_words(uncertain_reasons(float(d), threshold, max(float(u), 0.0), shore), lang,
-                                         shoreline_m=shore))
+            reasons = uncertain_reasons(float(d), threshold, max(float(u), 0.0), shore,
+                                        unit_farthest_m=float(far) if unit else None)
+            out.append(uncertainty_words(reasons, lang, shoreline_m=shore))
         else:
             out.append("")
     return out

@@ -316,5 +316,6 @@ def field_label(field: str, lang: str = "zh") -> str:
 def uncertainty_words(reasons: list[str], lang: str, *, shoreline_m: float = 0.0) -> str:
     """'位置误差范围跨越管控距离；岸线数据精度约500米' for the reasons from screening.uncertain_reasons
     (callers set it as an aside, or in a table's reason column)."""
-    parts = [t("why_location", lang) if r == "location" else t("why_shoreline", lang, a=shoreline_m) for r in reasons]
-    return ("；" if lang == "zh" else "; ").join(parts)
+    words = {"range": t("why_range", lang), "location": t("why_location", lang),
+             "shoreline": t("why_shoreline", lang, a=shoreline_m)}
+    return ("；" if lang == "zh" else "; ").join(words[r] for r in reasons)

@@ -73,9 +73,14 @@ def verdict_codes(distance_m: _F, threshold_m: float, uncertainty_m: _F | float 
     return code
 
 
-def uncertain_reasons(distance_m: float, threshold_m: float, site_m: float, shoreline_m: float) -> list[str]:
-    """Why a verdict is uncertain: "location" when the site's own error range reaches across the
-    threshold, "shoreline" when the shoreline's does; both when neither alone does (only their sum)."""
+def uncertain_reasons(distance_m: float, threshold_m: float, site_m: float, shoreline_m: float, *,
+                      unit_farthest_m: float | None = None) -> list[str]:
+    """Why a verdict is uncertain: "range" when the site is known only to a unit (its farthest point
+    `unit_farthest_m` given) of which part is within and part is not; else "location" when the site's
+    own error range reaches across the threshold, "shoreline" when the shoreline's does; both when
+    neither alone does (only their sum)."""
+    if unit_farthest_m is not None and distance_m <= threshold_m < unit_farthest_m:
+        return ["range"]
     gap = abs(distance_m - threshold_m)
     reasons = [name for name, u in (("location", site_m), ("shoreline", shoreline_m)) if u > 0 and gap <= u]
     return reasons or [name for name, u in (("location", site_m), ("shoreline", shoreline_m)) if u > 0]

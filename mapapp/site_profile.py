@@ -122,12 +122,9 @@ def verdict(screened: pd.Series, scope: str, threshold_m: float, lang: str, wate
     if code == "uncertain":
         shore = float(screened.get("shoreline_accuracy_m") or 0.0)
         own = float(screened["location_accuracy_m"]) if pd.notna(screened.get("location_accuracy_m")) else 0.0
-        farthest = float(screened.get("max_distance_m", np.nan))
-        if screened.get("location_kind") == "range" and float(screened["distance_m"]) <= threshold_m < farthest:
-            said += aside(t("why_range", lang), lang)  # part of the unit is within, part is not
-        else:
-            reasons = uncertain_reasons(float(screened["distance_m"]), threshold_m, own, shore)
-            said += aside(uncertainty_words(reasons, lang, shoreline_m=shore), lang) if reasons else ""
+        unit = float(screened.get("max_distance_m", np.nan)) if screened.get("location_kind") == "range" else None
+        reasons = uncertain_reasons(float(screened["distance_m"]), threshold_m, own, shore, unit_farthest_m=unit)
+        said += aside(uncertainty_words(reasons, lang, shoreline_m=shore), lang) if reasons else ""
     water = water_names.get(screened["nearest_water"], screened["nearest_water"])
     nearest = t("metres", lang, n=screened["distance_m"]) + aside(_text(water), lang)
     farthest = t("metres", lang, n=screened["max_distance_m"]) if pd.notna(screened.get("max_distance_m")) else ""

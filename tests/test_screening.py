@@ -508,6 +508,9 @@ def test_the_packaged_waters_carry_their_accuracy():
     assert accuracy["鄱阳湖"] == 500 and accuracy["赣江"] == 1000
     assert screening.uncertain_reasons(1_068.0, 1_000.0, 0.0, 500.0) == ["shoreline"]
     assert screening.uncertain_reasons(5_000.0, 1_000.0, 30_000.0, 500.0) == ["location"]
+    # A unit only partly within says so; one wholly beyond or with no farthest point falls back.
+    assert screening.uncertain_reasons(0.0, 1_000.0, 0.0, 500.0, unit_farthest_m=48_843.0) == ["range"]
+    assert screening.uncertain_reasons(1_068.0, 1_000.0, 0.0, 500.0, unit_farthest_m=float("nan")) == ["shoreline"]
 
 
 def test_the_cli_takes_a_shoreline_accuracy(tmp_path, capsys):

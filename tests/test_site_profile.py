@@ -102,3 +102,15 @@ def test_text_is_kept_as_text(catalog, screened):
     row["id"] = site["id"]
     p = profile(site, {"jiangxi": row}, catalog.indicators, "en", threshold_m=1000, units={})
     assert p.note == "<script>alert(1)</script>" and isinstance(p.targets["own"], pd.DataFrame)
+
+
+def test_an_uncertain_verdict_says_why_a_unit_only_partly_within_or_the_shoreline():
+    from mapapp.site_profile import verdict
+
+    unit = pd.Series({"verdict": "uncertain", "distance_m": 0.0, "max_distance_m": 48_843.0, "location_kind": "range",
+                      "shoreline_accuracy_m": 1000.0, "nearest_water": "信江", "location_accuracy_m": 300.0})
+    assert verdict(unit, "jiangxi", 1000.0, "zh", {}).said.endswith("（所在区域只有一部分在管控范围内）")
+    near = unit.copy()
+    near["distance_m"], near["max_distance_m"], near["location_kind"] = 600.0, float("nan"), "point"
+    near["location_accuracy_m"] = 0.0
+    assert verdict(near, "jiangxi", 1000.0, "en", {}).said.endswith(" (the shoreline data is accurate to about 1,000 m)")
