@@ -220,10 +220,18 @@ def test_agrees_with_geodesic_distances(waters):
     assert checked > 100
 
 
+@pytest.fixture(params=["compiled", "numpy"])
+def nearest_path(request, monkeypatch) -> str:
+    """Each nearest-shoreline test runs on both paths: the compiled walk and the numpy vertex tree."""
+    if request.param == "numpy":
+        monkeypatch.setattr(shoreline_index, "_nearest", None)
+    return request.param
+
+
 @pytest.mark.parametrize("block", [65_536, 256])  # one block; many blocks in threads
-def test_nearest_is_exact_against_geos_including_the_fallback(monkeypatch, block):
-    """The vertex-tree search must equal GEOS's brute nearest distance, also where many vertices
-    are equidistant (the centre of a circle forces the second pass and the GEOS fallback)."""
+def test_nearest_is_exact_against_geos_including_the_fallback(monkeypatch, block, nearest_path):
+    """The nearest search must equal GEOS's brute nearest distance, also where many vertices are
+    equidistant (the centre of a circle forces the numpy path's second pass and its GEOS fallback)."""
     monkeypatch.setattr(shoreline_index, "_BLOCK", block)
     ring = shapely.Point(0, 100_000).buffer(3_000, quad_segs=256).exterior  # a river loop, 1024 vertices
     zigzag = LineString([(x, 90_000 + (x % 200)) for x in range(-5_000, 5_001, 100)])
@@ -526,7 +534,7 @@ def test_the_cli_takes_a_shoreline_accuracy(tmp_path, capsys):
         assert pd.read_csv(tmp_path / "o.csv", encoding="utf-8-sig")["verdict"][0] == verdict
 
 
-def test_equally_near_waters_resolve_to_the_first_listed_whatever_the_batch():
+def test_equally_near_waters_resolve_to_the_first_listed_whatever_the_batch(nearest_path):
     """A point as near to two rivers as to the vertex they share (a confluence) takes the first
     river in the file, alone or among many points: ties do not depend on the tree's order."""
     first = LineString([(-20_000, 100_000), (0, 100_000)])

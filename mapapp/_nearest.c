@@ -1,0 +1,160 @@
+/* The exact nearest shoreline piece for many points: a branch-and-bound walk of a packed box tree.
+ *
+ * The tree is built by mapapp/shoreline_index.py (numpy) and handed over as flat arrays; this file
+ * only walks it. For each point it finds the piece at the least plane distance, and of equally near
+ * pieces the lowest numbered, computing each distance with the same operations, in the same order,
+ * as shoreline_index._segment_distance, so it picks the very piece the numpy path picks.
+ *
+ * Tree: nodes 0 .. n_nodes-1 in heap order (children of k are 2k+1 and 2k+2); the last n_leaves
+ * nodes are leaves, leaf j holding pieces j*leaf_size .. (j+1)*leaf_size-1 of the piece arrays
+ * (id -1 marks padding). Boxes are (min x, min y, max x, max y); an empty box is (+inf, +inf, -inf,
+ * -inf) and is never entered.
+ *
+ * The GIL is released while walking, so chunks screened in threads run on every core.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+
+/* A node is skipped only when its box lies farther than the best distance by more than rounding
+ * could account for: the box distance and the segment distance are computed differently. */
+#define SLACK_REL 1e-9
+#define SLACK_ABS 1e-6
+#define MAX_DEPTH 64
+
+typedef struct {
+    const double *box;  /* n_nodes * 4 */
+    const double *ax, *ay, *dx, *dy, *inv_len2;
+    const int64_t *id;
+    Py_ssize_t n_nodes, first_leaf, leaf_size;
+} Tree;
+
+/* Squared distance from a point to a box; plain comparisons, as fmax() is a libm call. */
+static inline double box_dist2(const double *b, double px, double py) {
+    double ex = b[0] - px > px - b[2] ? b[0] - px : px - b[2];
+    double ey = b[1] - py > py - b[3] ? b[1] - py : py - b[3];
+    ex = ex > 0.0 ? ex : 0.0;
+    ey = ey > 0.0 ? ey : 0.0;
+    return ex * ex + ey * ey;
+}
+
+/* As shoreline_index._segment_distance: t clipped to [0, 1], the foot q, then hypot(p - q). */
+static inline double piece_dist(const Tree *t, Py_ssize_t i, double px, double py) {
+    double s = ((px - t->ax[i]) * t->dx[i] + (py - t->ay[i]) * t->dy[i]) * t->inv_len2[i];
+    s = s < 0.0 ? 0.0 : (s > 1.0 ? 1.0 : s);
+    double qx = t->ax[i] + s * t->dx[i];
+    double qy = t->ay[i] + s * t->dy[i];
+    return hypot(px - qx, py - qy);
+}
+
+/* Its square, cheaply, only to rule a piece out (rounding is covered by bound2's slack). */
+static inline double piece_dist2(const Tree *t, Py_ssize_t i, double px, double py) {
+    double s = ((px - t->ax[i]) * t->dx[i] + (py - t->ay[i]) * t->dy[i]) * t->inv_len2[i];
+    s = s < 0.0 ? 0.0 : (s > 1.0 ? 1.0 : s);
+    double ex = px - (t->ax[i] + s * t->dx[i]), ey = py - (t->ay[i] + s * t->dy[i]);
+    return ex * ex + ey * ey;
+}
+
+static inline double bound2(double best) {
+    double b = best * (1.0 + SLACK_REL) + SLACK_ABS;
+    return b * b;
+}
+
+/* The nearest piece to (px, py), starting from piece `hint` (its slot in the piece arrays, or -1). */
+static int64_t nearest(const Tree *t, double px, double py, Py_ssize_t hint, Py_ssize_t *slot_out) {
+    double best = INFINITY;
+    int64_t best_id = -1;
+    Py_ssize_t best_slot = -1;
+    if (hint >= 0) {
+        best = piece_dist(t, hint, px, py);
+        best_id = t->id[hint];
+        best_slot = hint;
+    }
+    Py_ssize_t stack[MAX_DEPTH * 2];
+    Py_ssize_t top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+        Py_ssize_t k = stack[--top];
+        if (box_dist2(t->box + 4 * k, px, py) > bound2(best)) continue;
+        if (k >= t->first_leaf) {
+            Py_ssize_t start = (k - t->first_leaf) * t->leaf_size;
+            for (Py_ssize_t i = start; i < start + t->leaf_size; i++) {
+                int64_t id = t->id[i];
+                if (id < 0) continue;
+                double d = piece_dist2(t, i, px, py);
+                if (d > bound2(best)) continue;  /* most pieces: no square root needed */
+                d = piece_dist(t, i, px, py);
+                if (d < best || (d == best && id < best_id)) {
+                    best = d;
+                    best_id = id;
+                    best_slot = i;
+                }
+            }
+            continue;
+        }
+        Py_ssize_t left = 2 * k + 1, right = 2 * k + 2;
+        double dl = box_dist2(t->box + 4 * left, px, py), dr = box_dist2(t->box + 4 * right, px, py);
+        if (top + 2 > MAX_DEPTH * 2) return -2;  /* deeper than any tree shoreline_index builds */
+        /* The nearer child is walked first, so the best distance shrinks early. */
+        if (dl <= dr) { stack[top++] = right; stack[top++] = left; }
+        else { stack[top++] = left; stack[top++] = right; }
+    }
+    *slot_out = best_slot;
+    return best_id;
+}
+
+PyDoc_STRVAR(nearest_pieces_doc,
+"nearest_pieces(box, ax, ay, dx, dy, inv_len2, id, leaf_size, px, py, out)\n\n"
+"For each point (px[i], py[i]) write to out[i] the id of the nearest piece (float64 arrays, int64\n"
+"ids and out, all C-contiguous); -1 where a coordinate is not finite. See mapapp/shoreline_index.py.");
+
+static PyObject *nearest_pieces(PyObject *self, PyObject *args) {
+    Py_buffer b[10];  /* box, ax, ay, dx, dy, inv_len2, id, px, py, out */
+    Py_ssize_t leaf_size;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*ny*y*w*", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6],
+                          &leaf_size, &b[7], &b[8], &b[9]))
+        return NULL;
+    Py_ssize_t n_nodes = b[0].len / 32, n_pieces = b[6].len / 8, n_points = b[7].len / 8;
+    int ok = leaf_size >= 1 && n_nodes >= 1 && b[0].len == 32 * n_nodes && b[6].len == 8 * n_pieces
+             && n_pieces == leaf_size * ((n_nodes + 1) / 2) && b[7].len == 8 * n_points;
+    for (int j = 1; j <= 5; j++) ok = ok && b[j].len == 8 * n_pieces;
+    for (int j = 8; j <= 9; j++) ok = ok && b[j].len == 8 * n_points;
+    int deep = 0;
+    if (ok) {
+        Tree t = {b[0].buf, b[1].buf, b[2].buf, b[3].buf, b[4].buf, b[5].buf, b[6].buf,
+                  n_nodes, n_nodes - (n_nodes + 1) / 2, leaf_size};
+        const double *px = b[7].buf, *py = b[8].buf;
+        int64_t *out = b[9].buf;
+        Py_BEGIN_ALLOW_THREADS
+        Py_ssize_t hint = -1;  /* the previous point's piece: points come sorted by place */
+        for (Py_ssize_t i = 0; i < n_points; i++) {
+            if (!isfinite(px[i]) || !isfinite(py[i])) { out[i] = -1; continue; }
+            Py_ssize_t slot = -1;
+            out[i] = nearest(&t, px[i], py[i], hint, &slot);
+            if (out[i] == -2) { deep = 1; break; }
+            hint = slot;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    for (int j = 0; j < 10; j++) PyBuffer_Release(&b[j]);
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "nearest_pieces: the arrays' sizes do not match a tree");
+        return NULL;
+    }
+    if (deep) {
+        PyErr_SetString(PyExc_ValueError, "nearest_pieces: the tree is deeper than the walk allows");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"nearest_pieces", nearest_pieces, METH_VARARGS, nearest_pieces_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "mapapp._nearest",
+                                    "Exact nearest shoreline pieces (see mapapp/shoreline_index.py).", -1, methods};
+
+PyMODINIT_FUNC PyInit__nearest(void) { return PyModule_Create(&module); }
