@@ -71,12 +71,16 @@ static int64_t nearest(const Tree *t, double px, double py, Py_ssize_t hint, Py_
         best_id = t->id[hint];
         best_slot = hint;
     }
+    /* Each entry holds a node and its box's squared distance, measured when its parent was opened. */
     Py_ssize_t stack[MAX_DEPTH * 2];
+    double stack_d2[MAX_DEPTH * 2];
     Py_ssize_t top = 0;
-    stack[top++] = 0;
+    stack[top] = 0;
+    stack_d2[top++] = box_dist2(t->box, px, py);
     while (top > 0) {
-        Py_ssize_t k = stack[--top];
-        if (box_dist2(t->box + 4 * k, px, py) > bound2(best)) continue;
+        --top;
+        Py_ssize_t k = stack[top];
+        if (stack_d2[top] > bound2(best)) continue;
         if (k >= t->first_leaf) {
             Py_ssize_t start = (k - t->first_leaf) * t->leaf_size;
             for (Py_ssize_t i = start; i < start + t->leaf_size; i++) {
@@ -97,8 +101,13 @@ static int64_t nearest(const Tree *t, double px, double py, Py_ssize_t hint, Py_
         double dl = box_dist2(t->box + 4 * left, px, py), dr = box_dist2(t->box + 4 * right, px, py);
         if (top + 2 > MAX_DEPTH * 2) return -2;  /* deeper than any tree shoreline_index builds */
         /* The nearer child is walked first, so the best distance shrinks early. */
-        if (dl <= dr) { stack[top++] = right; stack[top++] = left; }
-        else { stack[top++] = left; stack[top++] = right; }
+        if (dl <= dr) {
+            stack[top] = right; stack_d2[top++] = dr;
+            stack[top] = left; stack_d2[top++] = dl;
+        } else {
+            stack[top] = left; stack_d2[top++] = dl;
+            stack[top] = right; stack_d2[top++] = dr;
+        }
     }
     *slot_out = best_slot;
     return best_id;
