@@ -133,7 +133,7 @@ def run_baseline(lon: np.ndarray, lat: np.ndarray, waters: Waters, threshold: fl
     start = time.perf_counter()
     pts = gpd.GeoDataFrame({"id": np.arange(lon.size)}, geometry=gpd.points_from_xy(lon, lat), crs=4326)
     pts = pts.to_crs(JIANGXI_LCC)
-    water = waters.frame[["geometry"]].to_crs(JIANGXI_LCC)
+    water = gpd.GeoDataFrame(geometry=waters.metric, crs=JIANGXI_LCC)
     zone = gpd.GeoDataFrame(geometry=water.buffer(threshold), crs=JIANGXI_LCC)
     hits = gpd.sjoin(pts, zone, predicate="intersects", how="inner")
     within = np.zeros(lon.size, dtype=bool)
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     start = time.perf_counter()
     waters = load_waters(scope=args.scope, path=args.waters)
-    print(f"  waters: {waters.source['label']}; {len(waters.frame)} features, "
+    print(f"  waters: {waters.source['label']}; {len(waters.features)} features, "
           f"{len(waters.shore.pieces.vertices):,} shoreline vertices; loaded and indexed in "
           f"{time.perf_counter() - start:.2f} s")
     lon, lat = random_points(args.points, args.seed)

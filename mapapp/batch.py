@@ -15,11 +15,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import shapely
 
@@ -43,7 +41,11 @@ from mapapp.screening import (
 )
 from mapapp.sinks import CsvSink, GeoJsonSink, output_frame
 from mapapp.storage import check_output
-from mapapp.tables import Chunk, iter_chunks, open_input
+from mapapp.tables import Chunk, PendingChunk, iter_pending, open_input
+
+if TYPE_CHECKING:  # imported where used: a file screened to a file needs neither
+    import geopandas as gpd
+    import pandas as pd
 
 ADDED_COLUMNS = ("distance_m", "max_distance_m", "overlap_ha", "overlap_share", "nearest_water", "nearest_water_id",
                  "verdict", "error", "rule")
@@ -145,7 +147,7 @@ def screen_file(
         check_output(out, path, waters_path)
     source = open_input(path, lon_col=lon_col, lat_col=lat_col)
     _check_rows(source.rows, max_rows)
-    chunks = iter_chunks(source, chunk_rows=max(1, chunk_rows))
+    chunks = iter_pending(source, chunk_rows=max(1, chunk_rows))
     first = next(chunks, None)  # read before the output is opened: no rows, no output
     if first is None:
         raise InputFileError(msg("文件没有数据行（只有表头？）", "{path}: no data rows (only a header?)",
@@ -163,11 +165,15 @@ def screen_file(
                           warnings=source.warnings, out=out)  # the same list: reading adds to it
     run = ScreenRun(waters=waters, region=load_region(), threshold=distance_m, datum=datum, rule=meta["rule"])
     screened = _screened(_chain(first, chunks), run, report, max_rows=max_rows, progress=progress,
-                         expected=source.rows or source.rows_estimate, want_geometry=kind != "csv")
+                         expected=source.rows or source.rows_estimate, want_geometry=kind != "csv", wkt=kind == "csv")
     if out is None:
+        import geopandas as gpd
+        import pandas as pd
+
         frames = []
-        for chunk, result, geoms in screened:
-            part = output_frame(run.table(chunk, result, with_wkt=False), geoms)
+        for done in screened:
+            result = done.result
+            part = output_frame(done.table, done.geoms)
             # The messages themselves, with their Chinese form (Arrow keeps only text; pandas would make
             # them plain strings, and None NaN, without the explicit object dtype).
             part["error"] = pd.Series(result.error, index=part.index, dtype=object)
@@ -182,38 +188,53 @@ def screen_file(
     # waits, so memory stays that of two chunks.
     with sink, ThreadPoolExecutor(1, thread_name_prefix="mapapp-writer") as writer:
         pending: Future | None = None
-        for chunk, result, geoms in screened:
-            table = run.table(chunk, result, with_wkt=kind == "csv" and chunk.geometry is not None)
+        for done in screened:
             if pending is not None:
                 pending.result()
-            pending = writer.submit(sink.write, *((table,) if isinstance(sink, CsvSink) else (table, geoms)))
+            pending = writer.submit(sink.write, *((done.table,) if isinstance(sink, CsvSink) else (done.table, done.geoms)))
         if pending is not None:
             pending.result()
     report.seconds = time.perf_counter() - started
     return None, report
 
 
-def _screened(chunks: Iterator[Chunk], run: ScreenRun, report: ScreenReport, *, max_rows: int | None,
-              progress: Progress | None, expected: int | None,
-              want_geometry: bool) -> Iterator[tuple[Chunk, ScreenResult, np.ndarray | None]]:
+@dataclass(frozen=True)
+class _Screened:
+    """One chunk screened: the result, its table of output columns, and its share of the report."""
+
+    chunk: Chunk
+    result: ScreenResult
+    geoms: np.ndarray | None  # WGS 84 geometry of each row (None where unknown), if wanted
+    table: pa.Table
+    per_code: np.ndarray  # rows per verdict code
+    bad: np.ndarray  # the first EXAMPLES rows (0-based in the chunk) with an error
+
+
+def _screened(chunks: Iterator[PendingChunk], run: ScreenRun, report: ScreenReport, *, max_rows: int | None,
+              progress: Progress | None, expected: int | None, want_geometry: bool, wkt: bool) -> Iterator[_Screened]:
     """Each chunk screened, with the report kept up to date and the row limit enforced as rows arrive.
 
-    Chunks are screened _SCREENING_THREADS at once, in threads (numpy, GEOS, PROJ and the k-d tree
+    The reading thread only reads: each chunk's coordinates are parsed, screened and its output
+    columns made in one of _SCREENING_THREADS threads (numpy, GEOS, PROJ and the shoreline walk
     release the GIL); they come out in input order."""
-    def counted() -> Iterator[Chunk]:
-        for chunk in chunks:
-            report.rows += len(chunk)
+    def counted() -> Iterator[PendingChunk]:
+        for pending in chunks:
+            report.rows += pending.rows
             _check_rows(report.rows, max_rows)
-            yield chunk
+            yield pending
 
-    def screen(chunk: Chunk) -> tuple[Chunk, ScreenResult, np.ndarray | None]:
-        return chunk, *run.screen(chunk, want_geometry=want_geometry)
+    def screen(pending: PendingChunk) -> _Screened:
+        chunk = pending.make()
+        result, geoms = run.screen(chunk, want_geometry=want_geometry)
+        table = run.table(chunk, result, with_wkt=wkt and chunk.geometry is not None)
+        bad = np.flatnonzero(~np.equal(result.error, None))[:EXAMPLES]
+        return _Screened(chunk, result, geoms, table, np.bincount(result.code, minlength=len(VERDICTS)), bad)
 
     done = 0
-    for chunk, result, geoms in _in_order(screen, counted(), ahead=_SCREENING_THREADS):
-        yield chunk, result, geoms
-        _tally(result, chunk.start, report)
-        done += len(chunk)
+    for screened in _in_order(screen, counted(), ahead=_SCREENING_THREADS):
+        yield screened
+        _tally(screened, report)
+        done += len(screened.chunk)
         if progress:
             progress(done, expected)
 
@@ -323,22 +344,22 @@ def output_table(chunk: Chunk, result: ScreenResult, waters: Waters, rule: str, 
     return table
 
 
-def _chain(first: Chunk, rest: Iterator[Chunk]) -> Iterator[Chunk]:
+def _chain(first: PendingChunk, rest: Iterator[PendingChunk]) -> Iterator[PendingChunk]:
     yield first
     yield from rest
 
 
-def _tally(result: ScreenResult, start: int, report: ScreenReport) -> None:
-    per_code = np.bincount(result.code, minlength=len(VERDICTS))
-    report.counts.update(dict(zip(VERDICTS, per_code.tolist())))
-    if len(report.examples) < EXAMPLES:
-        for i in np.nonzero(~np.equal(result.error, None))[0][: EXAMPLES - len(report.examples)]:
-            report.examples.append((start + int(i) + 1, result.error[i]))
+def _tally(screened: _Screened, report: ScreenReport) -> None:
+    report.counts.update(dict(zip(VERDICTS, screened.per_code.tolist())))
+    for i in screened.bad[: max(0, EXAMPLES - len(report.examples))]:
+        report.examples.append((screened.chunk.start + int(i) + 1, screened.result.error[i]))
 
 
 def readable(frame: gpd.GeoDataFrame, lang: str, *, water_names: dict[str, str] | None = None) -> pd.DataFrame:
     """The result as people read it: the file's own columns, then distance, water, verdict and why,
     headed and worded in `lang` (the machine columns stay in the CLI's files)."""
+    import pandas as pd
+
     names = water_names or {}
     own = [c for c in frame.columns if c not in (*ADDED_COLUMNS, frame.geometry.name)]
     table = pd.DataFrame({c: frame[c] for c in own})
@@ -356,6 +377,8 @@ def readable(frame: gpd.GeoDataFrame, lang: str, *, water_names: dict[str, str] 
 def _reasons(frame: gpd.GeoDataFrame, lang: str) -> list[str]:
     """Why each row was not screened, or why its verdict is uncertain (the site's own uncertainty,
     the shoreline's accuracy, or a unit only partly within), as the single-point check says it."""
+    import pandas as pd
+
     meta = frame.attrs.get("screening", {})
     threshold = float(meta.get("threshold_m", DEFAULT_THRESHOLD_M))
     accuracy = meta.get("shoreline_accuracy_m", {})

@@ -6,13 +6,14 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
-
-import geopandas as gpd
+from typing import TYPE_CHECKING, Any, Literal
 
 from mapapp._errors import LayerNotFoundError, LayerSpecError
 from mapapp.paths import DATA_DIR, LAYERS_DIR
-from mapapp.storage import read_geojson
+from mapapp.storage import Features, read_geojson, read_layer_features
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 GeometryKind = Literal["point", "line", "polygon"]
 GEOMETRY_KINDS = ("point", "line", "polygon")
@@ -91,3 +92,8 @@ def get_spec(layer_id: str) -> LayerSpec:
 def load_layer(layer_id: str, *, display: bool = False, data_dir: Path = DATA_DIR) -> gpd.GeoDataFrame:
     """Read one layer's GeoJSON (full resolution unless `display`)."""
     return read_geojson(get_spec(layer_id).path(display=display, data_dir=data_dir))
+
+
+def load_layer_features(layer_id: str, *, data_dir: Path = DATA_DIR) -> Features:
+    """One layer's full-resolution features without GeoPandas (the screening's waters and province)."""
+    return read_layer_features(get_spec(layer_id).path(data_dir=data_dir))

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.ground import TO_LCC, ground_length, in_measure_box, km_text, to_lcc_xy
-from mapapp.layers import load_layer
+from mapapp.layers import load_layer_features
 from mapapp.messages import msg
 from mapapp.polygon_grid import PolygonGrid
 from mapapp.shoreline_index import LineIndex
@@ -22,7 +22,7 @@ _CELL_M = 500.0  # the province grid's cells: 2% of them on the boundary; built 
 
 @cache
 def province_wgs84() -> BaseGeometry:
-    return shapely.union_all(load_layer("province").geometry.values)
+    return shapely.union_all(load_layer_features("province").geometry)
 
 
 @cache

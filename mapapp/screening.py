@@ -10,11 +10,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
@@ -25,6 +23,10 @@ from mapapp.ground import FROM_LCC, MEASURE_BOX, TO_LCC, ground_length, in_measu
 from mapapp.messages import Msg, msg
 from mapapp.region import Region, load_region
 from mapapp.waters import SCOPES, Waters, load_waters
+
+if TYPE_CHECKING:  # imported where used: screening a table from the command line needs neither
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_THRESHOLD_M",
@@ -147,7 +149,7 @@ class ScreenResult:
     """Column arrays for a batch of sites, aligned with the input rows."""
 
     distance_m: _F
-    water: _I  # index into Waters.frame, -1 where not screened
+    water: _I  # index into Waters.features, -1 where not screened
     code: NDArray[np.int8]  # index into VERDICTS
     error: NDArray[np.object_]  # None where the row was screened
     area: AreaResult | None = None  # for polygon rows; None when there were none
@@ -168,11 +170,15 @@ class ScreenResult:
         return _categorical(waters.ids, self.water)
 
     def verdict_categorical(self) -> pd.Categorical:
+        import pandas as pd
+
         return pd.Categorical.from_codes(self.code, categories=list(VERDICTS))
 
 
 def _categorical(labels: NDArray[np.object_], index: _I) -> pd.Categorical:
     """labels[index] as a categorical (index -1 gives a missing value): cheap for a million rows."""
+    import pandas as pd
+
     uniq, inverse = np.unique(labels.astype(str), return_inverse=True)
     codes = np.where(index >= 0, inverse[np.maximum(index, 0)], -1) if len(labels) else np.full(len(index), -1)
     return pd.Categorical.from_codes(codes, categories=list(uniq))
@@ -199,6 +205,8 @@ def _uncertainty(values: Any, errors: NDArray[np.object_]) -> _F:
     n = len(errors)
     if values is None:
         return np.zeros(n)
+    import pandas as pd
+
     raw = pd.Series(values).reset_index(drop=True)
     u = pd.to_numeric(raw, errors="coerce").to_numpy(np.float64, na_value=np.nan)
     blank = raw.isna().to_numpy() | (raw.astype(str).str.strip() == "").to_numpy()
@@ -429,6 +437,8 @@ def provenance(waters: Waters, threshold_m: float) -> dict[str, Any]:
 
 
 def _assemble(sites: gpd.GeoDataFrame, result: ScreenResult, waters: Waters, threshold: float) -> gpd.GeoDataFrame:
+    import pandas as pd
+
     out = sites.copy()
     out["distance_m"] = result.distance_m
     areas = result.areas
@@ -455,6 +465,8 @@ def restriction_zone(waters: Waters, *, distance_m: float, quad_segs: int = 16) 
     arcs of `quad_segs` chords per quarter circle (chord error <= 1.2 m at 1 km); the water
     polygons themselves are removed, river centrelines are not (their banks are unknown).
     """
+    import geopandas as gpd
+
     distance = _check_threshold(distance_m)
     buffered = shapely.buffer(waters.metric, distance, quad_segs=quad_segs)
     zone = shapely.union_all(buffered)

@@ -7,11 +7,9 @@ import io
 import json
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import IO, TYPE_CHECKING, Any, Self
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import shapely
@@ -19,6 +17,9 @@ import shapely
 from mapapp.cells import neutralise_table
 from mapapp.json_text import features_text, json_points, json_values
 from mapapp.storage import atomic_write, geojson_dict
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 class CsvSink:
@@ -56,6 +57,9 @@ _SLICE_ROWS = 10_000  # features made at a time: the text of a whole chunk at on
 
 def output_frame(table: pa.Table, geoms: np.ndarray | None) -> gpd.GeoDataFrame:
     """A result chunk as a GeoDataFrame (WGS 84): plain text for the categories."""
+    import geopandas as gpd
+    import pandas as pd
+
     frame = table.to_pandas()
     for name in frame.columns:
         if isinstance(frame[name].dtype, pd.CategoricalDtype):

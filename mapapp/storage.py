@@ -1,4 +1,8 @@
-"""Reading and writing data files: deterministic GeoJSON, atomic replacement."""
+"""Reading and writing data files: deterministic GeoJSON, atomic replacement.
+
+GeoPandas is imported where a function needs it, not here: the command line's screening of a table
+reads the packaged layers as plain `Features` and so never pays GeoPandas' and pandas' import and
+exit (about 0.3 s of a run; tests/test_cli_screen.py checks it stays so)."""
 
 from __future__ import annotations
 
@@ -10,17 +14,21 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import mapping
+from numpy.typing import NDArray
+from shapely.geometry import mapping, shape
 
 from mapapp._errors import DataFileError, InputFileError
 from mapapp.messages import msg
 from mapapp.paths import DATA_DIR
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 @contextmanager
@@ -168,6 +176,8 @@ def read_vector(path: Path, *, what: str = "vector file") -> gpd.GeoDataFrame:
     names = {"name": path.name, "what": what, "what_zh": _WHAT_ZH.get(what, what)}
     if not path.is_file():
         raise DataFileError(msg("找不到{what_zh} {name}", "{name}: {what} not found", **names))
+    import geopandas as gpd
+
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several types for corrupt files
@@ -183,12 +193,61 @@ def read_vector(path: Path, *, what: str = "vector file") -> gpd.GeoDataFrame:
 def read_geojson(path: Path) -> gpd.GeoDataFrame:
     """Read a layer file as WGS 84; refuse it if any present geometry is invalid."""
     gdf = read_vector(path, what="GeoJSON file")
+    _check_valid(gdf.geometry.values, path)
+    return gdf
+
+
+def _check_valid(geoms: NDArray[np.object_], path: Path) -> None:
     # Null geometry is allowed (a site whose place is unknown); a present but broken one is not.
-    geoms = gdf.geometry.values
     bad = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
     if bad.any():
         raise DataFileError(f"{path}: {int(bad.sum())} invalid geometries, first at row {int(np.argmax(bad))}")
-    return gdf
+
+
+@dataclass(frozen=True)
+class Features:
+    """Features without GeoPandas: WGS 84 geometries (None where unknown) and their properties by name."""
+
+    geometry: NDArray[np.object_]
+    properties: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(self.geometry)
+
+    def where(self, keep: NDArray[np.bool_]) -> Features:
+        rows = np.nonzero(keep)[0]
+        return Features(self.geometry[rows], {k: [v[i] for i in rows] for k, v in self.properties.items()})
+
+    @classmethod
+    def concat(cls, parts: list[Features]) -> Features:
+        names = list(dict.fromkeys(k for part in parts for k in part.properties))
+        return cls(np.concatenate([p.geometry for p in parts]) if parts else np.empty(0, dtype=object),
+                   {k: [v for p in parts for v in p.properties.get(k, [None] * len(p))] for k in names})
+
+    @classmethod
+    def from_frame(cls, frame: gpd.GeoDataFrame) -> Features:
+        """A GeoDataFrame's features in WGS 84 (a frame without a CRS is taken as WGS 84)."""
+        frame = (frame if frame.crs is not None else frame.set_crs(4326)).to_crs(4326)
+        name = frame.geometry.name
+        return cls(np.asarray(frame.geometry.values, dtype=object),
+                   {c: frame[c].tolist() for c in frame.columns if c != name})
+
+
+def read_layer_features(path: Path) -> Features:
+    """A layer file as mapapp writes them (RFC 7946 GeoJSON, so WGS 84) read by json and Shapely alone;
+    invalid geometries are refused as by read_geojson."""
+    path = Path(path)
+    try:
+        features = json.loads(path.read_bytes())["features"]
+        geometry = np.array([shape(f["geometry"]) if f.get("geometry") else None for f in features], dtype=object)
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: layer file not found") from None
+    except (ValueError, KeyError, TypeError, AttributeError, shapely.errors.ShapelyError) as exc:
+        raise DataFileError(f"{path}: not a GeoJSON FeatureCollection ({exc})") from None
+    names = list(dict.fromkeys(k for f in features for k in (f.get("properties") or {})))
+    properties = {k: [(f.get("properties") or {}).get(k) for f in features] for k in names}
+    _check_valid(geometry, path)
+    return Features(geometry, properties)
 
 
 def read_csv_records(path: Path) -> list[dict[str, Any]]:

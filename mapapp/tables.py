@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import itertools
 import json
@@ -16,14 +17,12 @@ from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import pyogrio
 import shapely
 from numpy.typing import NDArray
 from pyproj import CRS, Transformer
@@ -36,13 +35,18 @@ from mapapp.messages import Msg, join, msg
 from mapapp.screening import invalid_geometry
 from mapapp.storage import gdal_reason
 
+if TYPE_CHECKING:  # pandas and GDAL (pyogrio) are imported where used: a CSV needs neither
+    import pandas as pd
+
 __all__ = [
     "UNCOMPUTED_FORMULAS",
     "Chunk",
     "InputSource",
+    "PendingChunk",
     "Sheet",
     "detect_encoding",
     "iter_chunks",
+    "iter_pending",
     "open_input",
 ]
 
@@ -150,6 +154,15 @@ class Chunk:
 
     def __len__(self) -> int:
         return self.table.num_rows
+
+
+@dataclass(frozen=True)
+class PendingChunk:
+    """A run of rows read but not yet made into a Chunk: `make()` parses its coordinates, so a caller
+    can do that in a worker thread while the next rows are read (it touches nothing shared)."""
+
+    rows: int
+    make: Callable[[], Chunk]
 
 
 class _ReadOn(Exception):
@@ -560,6 +573,8 @@ def _open_vector(path: Path) -> InputSource:
     if path.suffix.lower() in GEOJSON_SUFFIXES and (text_encoding := _geojson_encoding(path)):
         return _open_geojson(path, text_encoding, [msg("GeoJSON 应为 UTF-8 编码；此文件按 GBK/GB18030 读取",
                                                        "GeoJSON should be UTF-8; this file was read as GBK/GB18030")])
+    import pyogrio
+
     encoding = _shapefile_encoding(path)
     parts, infos = [], []
     try:
@@ -759,8 +774,14 @@ def _property_names(features: list[Any]) -> list[str]:
 
 def iter_chunks(source: InputSource, *, chunk_rows: int = 100_000) -> Iterator[Chunk]:
     """The input's rows in order, `chunk_rows` at a time (memory stays bounded)."""
+    return (pending.make() for pending in iter_pending(source, chunk_rows=chunk_rows))
+
+
+def iter_pending(source: InputSource, *, chunk_rows: int = 100_000) -> Iterator[PendingChunk]:
+    """As iter_chunks, but each table chunk's coordinates are parsed when the caller makes it."""
     if source.kind == "vector":
-        yield from _vector_chunks(source, chunk_rows)
+        yield from (PendingChunk(len(chunk), functools.partial(_made, chunk))
+                    for chunk in _vector_chunks(source, chunk_rows))
         return
     start = 0
     multiline: list[int] = []
@@ -768,13 +789,20 @@ def iter_chunks(source: InputSource, *, chunk_rows: int = 100_000) -> Iterator[C
     for table, formulas in _table_parts(source, chunk_rows):
         if quoted and len(multiline) < 10:
             multiline += [start + int(i) + 1 for i in _rows_with_line_breaks(table)]
-        yield _table_chunk(table, start, source, formulas)
+        if formulas:  # warns about them (shared state): made here, in order
+            yield PendingChunk(table.num_rows, functools.partial(_made, _table_chunk(table, start, source, formulas)))
+        else:
+            yield PendingChunk(table.num_rows, functools.partial(_table_chunk, table, start, source, formulas))
         start += table.num_rows
     if multiline:
         source.warnings.append(msg(
             "第 {rows} 行有跨行的单元格：若不是有意为之，可能是引号未闭合，其后的行被并入了这一行",
             "row(s) {rows} hold a cell that spans lines: unless meant, a quote was left open and the rows after "
             "it were read into that cell", rows=", ".join(map(str, multiline[:10]))))
+
+
+def _made(chunk: Chunk) -> Chunk:
+    return chunk
 
 
 def _has_quote(path: Path) -> bool:
@@ -809,6 +837,8 @@ def read_table(path: Path, *, required: Sequence[str] = ()) -> pd.DataFrame:
     frame.attrs[UNCOMPUTED_FORMULAS] lists the Excel cells holding a formula saved without a value;
     frame.attrs["warnings"] what the user should know (renamed columns, skipped sheets).
     """
+    import pandas as pd
+
     source = open_input(path, coordinates=False, required=required)
     if source.kind == "vector":
         raise _file_error(path, "应为表格（CSV 或 Excel），而不是矢量文件", "expected a table (CSV or Excel), not a vector file")
@@ -979,6 +1009,8 @@ def _gdal_chunks(source: InputSource, chunk_rows: int) -> Iterator[Chunk]:
     """Chunks read by GDAL, part after part. For a GeoJSON file, raises _ReadOn where GDAL fails or a
     geometry comes back null (GDAL nulls malformed ones quietly): the JSON reader then says why,
     feature by feature."""
+    import pyogrio
+
     geojson = source.path.suffix.lower() in GEOJSON_SUFFIXES and len(source.parts) == 1
     start = 0
     for part in source.parts:

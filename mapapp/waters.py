@@ -4,24 +4,26 @@ exact nearest-shoreline queries."""
 from __future__ import annotations
 
 import hashlib
+import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from mapapp._errors import DataFileError
-from mapapp.geo import JIANGXI_LCC, WGS84
-from mapapp.ground import ground_length
-from mapapp.layers import get_spec, load_layer
+from mapapp.geo import JIANGXI_LCC
+from mapapp.ground import ground_length, to_lcc_xy
+from mapapp.layers import get_spec, load_layer_features
 from mapapp.messages import msg
 from mapapp.region import province_lcc
 from mapapp.shoreline_index import LineIndex
-from mapapp.storage import read_vector
+from mapapp.storage import Features, read_vector
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 _F = NDArray[np.float64]
 _I = NDArray[np.intp]
@@ -50,24 +52,26 @@ class Waters:
     The shoreline is the boundary of every water polygon (outer banks and island shores) plus every
     water line. A river given only as a centreline has no banks in the source data, so its
     centreline stands in for both banks: distances to it are measured from the centreline.
+    Built from a GeoDataFrame (a user's file, any CRS) or from plain Features (the packaged layers,
+    read without GeoPandas).
     """
 
-    def __init__(self, frame: gpd.GeoDataFrame, *, scope: str, source: dict[str, Any] | None = None,
+    def __init__(self, frame: gpd.GeoDataFrame | Features, *, scope: str, source: dict[str, Any] | None = None,
                  shoreline_accuracy_m: float | None = None) -> None:
-        if frame.empty:
+        features = frame if isinstance(frame, Features) else Features.from_frame(frame)
+        if len(features) == 0:
             raise DataFileError(msg("范围 {scope!r} 内没有水域要素", "no water features in scope {scope!r}", scope=scope))
-        frame = frame if frame.crs is not None else frame.set_crs(WGS84)
         self.scope = scope
-        self.frame = frame.to_crs(WGS84).reset_index(drop=True)
+        self.features = features  # WGS 84
         self.source = dict(source or {})
         if "sha256" not in self.source:  # built in memory: fingerprint the geometry itself
-            wkb = shapely.to_wkb(self.frame.geometry.values, output_dimension=2)
+            wkb = shapely.to_wkb(features.geometry, output_dimension=2)
             self.source["sha256"] = hashlib.sha256(b"".join(wkb)).hexdigest()
-            self.source.setdefault("label", f"in-memory frame of {len(self.frame)} features")
-        self.ids = _text_column(self.frame, ("id",), prefix="water")
-        self.names = _text_column(self.frame, ("name_zh", "name", "NAME", "name_en"), fallback=self.ids)
-        self.accuracy = _accuracy(self.frame, shoreline_accuracy_m)
-        metric = np.asarray(self.frame.to_crs(JIANGXI_LCC).geometry.values, dtype=object)
+            self.source.setdefault("label", f"in-memory frame of {len(features)} features")
+        self.ids = _text_column(features, ("id",), prefix="water")
+        self.names = _text_column(features, ("name_zh", "name", "NAME", "name_en"), fallback=self.ids)
+        self.accuracy = _accuracy(features, shoreline_accuracy_m)
+        metric = shapely.transform(features.geometry, to_lcc_xy, interleaved=False)
         self.metric = metric
         type_id = shapely.get_type_id(metric)
         self.area_index = np.nonzero(np.isin(type_id, (3, 6)))[0]
@@ -83,12 +87,12 @@ class Waters:
 
     @property
     def checksum(self) -> str:
-        """One sha256 over the water files used (or over the frame's WKB when built in memory)."""
+        """One sha256 over the water files used (or over the features' WKB when built in memory)."""
         return str(self.source["sha256"])
 
     def describe(self) -> dict[str, Any]:
         accuracy = {str(n): float(a) for n, a in zip(self.names, self.accuracy)}
-        return {"scope": self.scope, "scope_description": SCOPES.get(self.scope, "custom"), "features": len(self.frame),
+        return {"scope": self.scope, "scope_description": SCOPES.get(self.scope, "custom"), "features": len(self.features),
                 "shoreline_vertices": len(self.shore.pieces.vertices), "shoreline_accuracy_m": accuracy, **self.source}
 
     def accuracy_of(self, water: _I) -> _F:
@@ -99,7 +103,7 @@ class Waters:
     # - queries in JIANGXI_LCC -
 
     def inside_xy(self, x: _F, y: _F) -> _I:
-        """Index (into the frame) of the water polygon containing each point, or -1."""
+        """Index (into the features) of the water polygon containing each point, or -1."""
         found = np.full(len(x), -1, dtype=np.intp)
         for area, feature, (x0, y0, x1, y1) in zip(self.areas, self.area_index, self._area_bounds):
             todo = np.nonzero((found < 0) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))[0]
@@ -153,23 +157,27 @@ def _shoreline_coords(metric: NDArray[np.object_]) -> tuple[_F, _I, _I]:
     return coords, part, feature[part]
 
 
-def _text_column(frame: pd.DataFrame, names: tuple[str, ...], *, prefix: str = "", fallback: Any = None) -> NDArray[np.object_]:
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def _text_column(features: Features, names: tuple[str, ...], *, prefix: str = "",
+                 fallback: Any = None) -> NDArray[np.object_]:
     for name in names:
-        if name in frame.columns:
-            values = frame[name].astype(object).to_numpy()
-            blank = pd.isna(values) | (values == "")
+        if name in features.properties:
+            values = features.properties[name]
             if fallback is not None:
-                return np.where(blank, fallback, values.astype(str)).astype(object)
-            if not blank.any():
-                return values.astype(str).astype(object)
+                return np.array([f if _blank(v) else str(v) for v, f in zip(values, fallback)], dtype=object)
+            if not any(_blank(v) for v in values):
+                return np.array([str(v) for v in values], dtype=object)
     if fallback is not None:
         return np.asarray(fallback, dtype=object)
-    return np.array([f"{prefix}{i + 1}" for i in range(len(frame))], dtype=object)
+    return np.array([f"{prefix}{i + 1}" for i in range(len(features))], dtype=object)
 
 
-def _in_scope(frame: gpd.GeoDataFrame, scope: str) -> NDArray[np.bool_]:
-    groups = frame["rule_groups"].fillna("").astype(str)
-    return groups.map(lambda value: scope in {g.strip() for g in value.split(",")}).to_numpy(bool)
+def _in_scope(features: Features, scope: str) -> NDArray[np.bool_]:
+    groups = features.properties["rule_groups"]
+    return np.array([not _blank(v) and scope in {g.strip() for g in str(v).split(",")} for v in groups], dtype=bool)
 
 
 def _check_scope(scope: str) -> None:
@@ -177,15 +185,20 @@ def _check_scope(scope: str) -> None:
         raise ValueError(f"unknown scope {scope!r}: expected one of {', '.join(SCOPES)}")
 
 
-def _accuracy(frame: pd.DataFrame, override: float | None) -> _F:
+def _accuracy(features: Features, override: float | None) -> _F:
     """Each feature's accuracy in metres: `override` for all, else its `accuracy_m` (GSHHG banks 500,
     WDBII centrelines 1000; see data/README.md), else 0 (a user's file without it is taken as exact)."""
     if override is not None:
-        return np.full(len(frame), float(override))
-    if "accuracy_m" not in frame.columns:
-        return np.zeros(len(frame))
-    values = pd.to_numeric(frame["accuracy_m"], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+        return np.full(len(features), float(override))
+    values = np.array([_metres(v) for v in features.properties.get("accuracy_m", [None] * len(features))])
     return np.where(np.isfinite(values) & (values >= 0), values, 0.0)
+
+
+def _metres(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def load_waters(*, scope: str = "jiangxi", path: Path | None = None, shoreline_accuracy_m: float | None = None) -> Waters:
@@ -197,31 +210,32 @@ def load_waters(*, scope: str = "jiangxi", path: Path | None = None, shoreline_a
     """
     _check_scope(scope)
     if path is None:
-        frames, files = [], []
+        parts, files = [], []
         for layer_id in WATER_LAYERS:
             spec = get_spec(layer_id)
-            frames.append(load_layer(layer_id))
+            parts.append(load_layer_features(layer_id))
             files.append({"file": spec.file, "sha256": file_sha256(spec.path())})
-        frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
+        features = Features.concat(parts)
         label = "packaged (GSHHG 2.3.7: water_areas + river_lines)"
     else:
         frame, repaired = _read_vector(Path(path))
         _check_user_waters(frame, Path(path).name)
+        features = Features.from_frame(frame)
         files = [{"file": str(path), "sha256": file_sha256(Path(path))}]
         label = f"custom file {Path(path).name}" + (f" ({repaired} invalid geometries repaired)" if repaired else "")
-    total = len(frame)
-    if "rule_groups" in frame.columns:
-        frame = frame[_in_scope(frame, scope)]
-        selection = f"{len(frame)} of {total} features whose rule_groups contain {scope!r}"
+    total = len(features)
+    if "rule_groups" in features.properties:
+        features = features.where(_in_scope(features, scope))
+        selection = f"{len(features)} of {total} features whose rule_groups contain {scope!r}"
     else:
         selection = f"all {total} features (the file has no rule_groups field)"
     digest = hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()
     source = {"label": label, "files": files, "selection": selection, "sha256": digest}
-    if frame.empty:
+    if len(features) == 0:
         raise DataFileError(msg("{label} 中没有范围 {scope!r} 的水域要素：{selection}",
                                 "no water features for scope {scope!r} in {label}: {selection}",
                                 scope=scope, label=label, selection=selection))
-    return Waters(frame, scope=scope, source=source, shoreline_accuracy_m=shoreline_accuracy_m)
+    return Waters(features, scope=scope, source=source, shoreline_accuracy_m=shoreline_accuracy_m)
 
 
 def _read_vector(path: Path) -> tuple[gpd.GeoDataFrame, int]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +18,7 @@ from mapapp import batch
 from mapapp.cli import main
 from mapapp.datum import from_wgs84
 from mapapp.geo import GEOD, JIANGXI_LCC
+from mapapp.paths import ROOT
 
 WATERS = Path(__file__).parent / "fixtures" / "screening" / "waters.geojson"
 TO_LL = Transformer.from_crs(JIANGXI_LCC, 4326, always_xy=True)
@@ -273,3 +276,16 @@ def test_polygon_files_get_farthest_point_and_overlap(tmp_path, suffix):
     assert got.loc["far", "verdict"] == "outside" and got.loc["far", "overlap_ha"] == 0
     assert got.loc["far", "max_distance_m"] > got.loc["far", "distance_m"] > 1000
     assert got.loc["near", "overlap_ha"] > 0 and 0 < got.loc["near", "overlap_share"] <= 1
+
+
+def test_a_table_screened_to_csv_needs_neither_geopandas_nor_gdal(tmp_path):
+    """Their import and exit are a fifth of the command's time on a million points (bench/screening.py);
+    vector inputs and outputs import them where they are used."""
+    src = tmp_path / "sites.csv"
+    src.write_text("name,lon,lat\n甲,116.0,29.0\n乙,115.9,28.7\n", encoding="utf-8")
+    probe = ("import sys\nfrom mapapp.cli import main\n"
+             f"code = main(['screen', {str(src)!r}, '--out', {str(tmp_path / 'out.csv')!r}])\n"
+             "print(code, sorted(m for m in ('geopandas', 'pyogrio', 'dask', 'folium') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.stdout.split("\n")[0] == "0 []", done.stderr
+    assert "screened 2" in done.stderr

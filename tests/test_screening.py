@@ -274,7 +274,7 @@ def test_unknown_scope_is_refused():
 
 def test_custom_waters_without_rule_groups_use_every_feature():
     w = load_waters(scope="yangtze", path=NORULES_FILE)
-    assert len(w.frame) == 3
+    assert len(w.features) == 3
     assert "no rule_groups" in w.source["selection"]
     out = screen(points([TO_LL.transform(2_000, 152_000)]), waters=w)
     assert out.nearest_water_id.iloc[0] == "fx_lake"
@@ -398,14 +398,14 @@ def test_packaged_scopes(packaged):
     names = {n.split("（")[0] for n in jiangxi.names}  # 长江（江西段） -> 长江
     assert {"长江", "鄱阳湖", "赣江", "抚河", "信江", "饶河", "修河"} <= names
     assert {n.split("（")[0] for n in yangtze.names} == {"长江"}
-    assert all("yangtze" in g.split(",") for g in yangtze.frame["rule_groups"])
+    assert all("yangtze" in g.split(",") for g in yangtze.features.properties["rule_groups"])
     assert [f["file"] for f in jiangxi.source["files"]] == ["base/water_areas.geojson", "base/river_lines.geojson"]
 
 
 @needs_packaged
 def test_packaged_inside_water_and_far_away(packaged, region):
     jiangxi = packaged["jiangxi"]
-    lake = jiangxi.frame.geometry[list(jiangxi.names).index("鄱阳湖")].representative_point()
+    lake = jiangxi.features.geometry[list(jiangxi.names).index("鄱阳湖")].representative_point()
     ganzhou = Point(114.93, 25.83)
     out = screen(points([(lake.x, lake.y), (ganzhou.x, ganzhou.y)]), waters=packaged["yangtze"], region=region)
     assert out.nearest_water.iloc[1].startswith("长江") and out.distance_m.iloc[1] > 300_000
@@ -473,8 +473,8 @@ def test_waters_file_of_counties_or_sites_is_refused(layer, fragment, fragment_z
 
 
 def test_waters_file_of_real_waters_is_accepted():
-    assert len(load_waters(path=get_spec("water_areas").path()).frame) > 0  # polygons, 1.5% of Jiangxi
-    assert len(load_waters(path=get_spec("river_lines").path()).frame) > 0  # lines are always fine
+    assert len(load_waters(path=get_spec("water_areas").path()).features) > 0  # polygons, 1.5% of Jiangxi
+    assert len(load_waters(path=get_spec("river_lines").path()).features) > 0  # lines are always fine
 
 
 @pytest.mark.parametrize("layer", ["counties", "sites"])

@@ -266,3 +266,16 @@ def test_split_at_cut(build_waters):
     a, b, extra = build_waters.split_at_cut(shapely.MultiPolygon([water]), LineString([(3.5, 3), (6.5, 3)]),
                                             Point(1, 5), Point(5, 1))
     assert abs(a.area - 22) < 1e-9 and abs(b.area - 6) < 1e-9 and extra == 0
+
+
+def test_the_packaged_layers_read_without_geopandas_are_the_layers_geopandas_reads():
+    """The screening reads the packaged waters and province as plain Features (no GeoPandas); they
+    must be the very features GDAL reads: the same geometries, to the bit, and properties."""
+    from mapapp.storage import Features, read_layer_features
+
+    for path in (AREAS, LINES, BASE / "province.geojson"):
+        light, full = read_layer_features(path), Features.from_frame(read_geojson(path))
+        assert shapely.to_wkb(light.geometry).tolist() == shapely.to_wkb(full.geometry).tolist()
+        assert light.properties.keys() == full.properties.keys()
+        for name, values in light.properties.items():
+            assert [str(v) for v in values] == [str(v) for v in full.properties[name]], name

@@ -11,7 +11,6 @@ import numpy as np
 
 from mapapp._errors import OptionError
 from mapapp.batch import CHUNK_ROWS, screen_file
-from mapapp.dask_engine import Settings, screen_on_dask
 from mapapp.datum import DATUMS
 from mapapp.messages import msg
 from mapapp.screening import DEFAULT_THRESHOLD_M, SCOPES
@@ -142,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_dask(args: argparse.Namespace) -> int:
+    from mapapp.dask_engine import Settings, screen_on_dask  # pandas and Dask: only for this engine
+
     settings = Settings(scope=args.scope, distance_m=args.distance, datum=args.datum,
                         waters_path=str(args.waters) if args.waters else None,
                         shoreline_accuracy_m=args.shoreline_accuracy, lon_col=args.lon_col, lat_col=args.lat_col)
