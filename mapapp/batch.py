@@ -22,6 +22,7 @@ import pyarrow as pa
 import shapely
 
 from mapapp._errors import InputFileError
+from mapapp.arrow_columns import dictionary_column, float_column, string_column
 from mapapp.datum import to_wgs84
 from mapapp.i18n import t, uncertainty_words
 from mapapp.messages import Msg, msg, text
@@ -303,11 +304,6 @@ def _find_column(columns: list[str], name: str) -> str | None:
     return next((c for c in columns if c.strip().lower() == name), None)
 
 
-def _dictionary(labels: np.ndarray, index: np.ndarray) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32), mask=index < 0),
-                                          pa.array(list(labels), type=pa.string()))
-
-
 def _original_columns(table: pa.Table, reserved: set[str]) -> pa.Table:
     """The input's columns, with any that clash with ours renamed input_<name> (none dropped)."""
     names = []
@@ -329,15 +325,15 @@ def output_table(chunk: Chunk, result: ScreenResult, waters: Waters, rule: str, 
                                                          type=pa.string()))
     n = len(result.distance_m)
     columns: dict[str, Any] = {
-        "distance_m": pa.array(np.round(result.distance_m, 1), from_pandas=True),
-        "max_distance_m": pa.array(np.round(result.areas.max_distance_m, 1), from_pandas=True),
-        "overlap_ha": pa.array(np.round(result.areas.overlap_ha, 4), from_pandas=True),
-        "overlap_share": pa.array(np.round(result.areas.overlap_share, 5), from_pandas=True),
-        "nearest_water": _dictionary(waters.names, result.water),
-        "nearest_water_id": _dictionary(waters.ids, result.water),
-        "verdict": _dictionary(np.array(VERDICTS, dtype=object), result.code),
-        "error": pa.array(result.error, type=pa.string(), from_pandas=True),
-        "rule": _dictionary(np.array([rule], dtype=object), np.zeros(n, dtype=np.intp)),
+        "distance_m": float_column(np.round(result.distance_m, 1)),
+        "max_distance_m": float_column(np.round(result.areas.max_distance_m, 1)),
+        "overlap_ha": float_column(np.round(result.areas.overlap_ha, 4)),
+        "overlap_share": float_column(np.round(result.areas.overlap_share, 5)),
+        "nearest_water": dictionary_column(waters.names, result.water),
+        "nearest_water_id": dictionary_column(waters.ids, result.water),
+        "verdict": dictionary_column(VERDICTS, result.code),
+        "error": string_column(result.error),
+        "rule": dictionary_column([rule], np.zeros(n, dtype=np.intp)),
     }
     for name, column in columns.items():
         table = table.append_column(name, column)

@@ -11,6 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mapapp.arrow_columns import bool_column, valid_mask
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -46,8 +48,7 @@ def neutralise_table(table: pa.Table) -> pa.Table:
             starts = pa.chunked_array([_starts_risky(chunk) for chunk in column.chunks], type=pa.bool_())
             if pc.any(starts).as_py():  # most columns have no cell that starts like a formula: done
                 risky = pc.and_(starts, pc.invert(pc.match_substring_regex(column, _ARROW_NUMBER)))
-                quote, empty = pa.scalar("'", column.type), pa.scalar("", column.type)  # large_string stays large
-                column = pc.if_else(risky, pc.binary_join_element_wise(quote, column, empty), column)
+                column = pc.if_else(risky, pc.utf8_replace_slice(column, start=0, stop=0, replacement="'"), column)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=table.schema)
 
@@ -59,7 +60,7 @@ def _starts_risky(array: pa.Array) -> pa.Array:
     n = len(array)
     _, offsets_buf, data_buf = array.buffers()
     if n == 0 or data_buf is None:
-        return pa.array(np.zeros(n, dtype=bool))
+        return bool_column(np.zeros(n, dtype=bool))
     offset_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
     offsets = np.frombuffer(offsets_buf, dtype=offset_type)[array.offset:array.offset + n + 1]
     data = np.frombuffer(data_buf, dtype=np.uint8)
@@ -68,5 +69,6 @@ def _starts_risky(array: pa.Array) -> pa.Array:
     first[filled] = data[offsets[:-1][filled]]
     risky = np.isin(first, _RISKY_BYTES)
     if array.null_count:
-        risky &= array.is_valid().to_numpy(zero_copy_only=False)
-    return pa.array(risky)
+        risky &= valid_mask(array)
+    return bool_column(risky)
+

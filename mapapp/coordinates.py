@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from mapapp._errors import InputFileError
+from mapapp.arrow_columns import float_values
 from mapapp.geo import JIANGXI_BBOX
 from mapapp.messages import Msg, join, msg
 
@@ -116,7 +117,7 @@ def _to_float(column: pa.ChunkedArray | pa.Array) -> tuple[_F, _O]:
     """Parse a text column to floats; second array holds the raw text where parsing failed."""
     text = pc.utf8_trim_whitespace(column)
     try:
-        values = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+        values = float_values(pc.cast(text, pa.float64()))
         if np.isfinite(values).all():
             return values, np.full(len(values), None, dtype=object)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
