@@ -68,18 +68,23 @@ def int32_column(values: NDArray[np.integer], *, null: NDArray[np.bool_] | None 
     return pa.Array.from_buffers(pa.int32(), len(values), [validity, pa.py_buffer(values)], null_count=nulls)
 
 
-def string_column(values: Sequence[str | None]) -> pa.Array:
+def string_column(values: Sequence[str | None] | NDArray[np.object_]) -> pa.Array:
     """UTF-8 strings, null where None (a str subclass is taken as its string value)."""
-    encoded = [None if v is None else str.encode(v, "utf-8") for v in values]
-    lengths = np.fromiter((0 if b is None else len(b) for b in encoded), dtype=np.int64, count=len(encoded))
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    values = np.asarray(values, dtype=object).reshape(-1)
+    present = ~np.equal(values, None)
+    n = len(values)
+    if not present.any():  # a result chunk's error column, mostly: no Python loop over its rows
+        return pa.nulls(n, pa.string())
+    encoded = [str.encode(v, "utf-8") for v in values[present]]
+    lengths = np.zeros(n, dtype=np.int64)
+    lengths[present] = np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded))
+    offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     if offsets[-1] >= 2**31:
         raise ValueError("string_column: more than 2 GB of text in one column")
-    validity, nulls = _validity(np.fromiter((b is not None for b in encoded), dtype=bool, count=len(encoded)))
-    data = b"".join(b for b in encoded if b is not None)
-    return pa.Array.from_buffers(pa.string(), len(encoded), [validity, pa.py_buffer(offsets.astype(np.int32)),
-                                                              pa.py_buffer(data)], null_count=nulls)
+    validity, nulls = _validity(present)
+    return pa.Array.from_buffers(pa.string(), n, [validity, pa.py_buffer(offsets.astype(np.int32)),
+                                                  pa.py_buffer(b"".join(encoded))], null_count=nulls)
 
 
 def dictionary_column(labels: Sequence[str], index: NDArray[np.integer]) -> pa.DictionaryArray:

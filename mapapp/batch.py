@@ -40,7 +40,7 @@ from mapapp.screening import (
     screen_lonlat,
     uncertain_reasons,
 )
-from mapapp.sinks import CsvSink, GeoJsonSink, output_frame
+from mapapp.sinks import CsvSink, CsvText, GeoJsonSink, csv_text, output_frame
 from mapapp.storage import check_output
 from mapapp.tables import Chunk, PendingChunk, iter_pending, open_input
 
@@ -166,7 +166,7 @@ def screen_file(
                           warnings=source.warnings, out=out)  # the same list: reading adds to it
     run = ScreenRun(waters=waters, region=load_region(), threshold=distance_m, datum=datum, rule=meta["rule"])
     screened = _screened(_chain(first, chunks), run, report, max_rows=max_rows, progress=progress,
-                         expected=source.rows or source.rows_estimate, want_geometry=kind != "csv", wkt=kind == "csv")
+                         expected=source.rows or source.rows_estimate, want_geometry=kind != "csv", csv=kind == "csv")
     if out is None:
         import geopandas as gpd
         import pandas as pd
@@ -192,7 +192,7 @@ def screen_file(
         for done in screened:
             if pending is not None:
                 pending.result()
-            pending = writer.submit(sink.write, *((done.table,) if isinstance(sink, CsvSink) else (done.table, done.geoms)))
+            pending = writer.submit(sink.write, done.table, done.text if kind == "csv" else done.geoms)
         if pending is not None:
             pending.result()
     report.seconds = time.perf_counter() - started
@@ -207,16 +207,17 @@ class _Screened:
     result: ScreenResult
     geoms: np.ndarray | None  # WGS 84 geometry of each row (None where unknown), if wanted
     table: pa.Table
+    text: CsvText | None  # the table as CSV, when the output is CSV
     per_code: np.ndarray  # rows per verdict code
     bad: np.ndarray  # the first EXAMPLES rows (0-based in the chunk) with an error
 
 
 def _screened(chunks: Iterator[PendingChunk], run: ScreenRun, report: ScreenReport, *, max_rows: int | None,
-              progress: Progress | None, expected: int | None, want_geometry: bool, wkt: bool) -> Iterator[_Screened]:
+              progress: Progress | None, expected: int | None, want_geometry: bool, csv: bool) -> Iterator[_Screened]:
     """Each chunk screened, with the report kept up to date and the row limit enforced as rows arrive.
 
     The reading thread only reads: each chunk's coordinates are parsed, screened and its output
-    columns made in one of _SCREENING_THREADS threads (numpy, GEOS, PROJ and the shoreline walk
+    columns made (as CSV text too, for CSV output) in one of _SCREENING_THREADS threads (numpy, GEOS, PROJ and the shoreline walk
     release the GIL); they come out in input order."""
     def counted() -> Iterator[PendingChunk]:
         for pending in chunks:
@@ -227,9 +228,10 @@ def _screened(chunks: Iterator[PendingChunk], run: ScreenRun, report: ScreenRepo
     def screen(pending: PendingChunk) -> _Screened:
         chunk = pending.make()
         result, geoms = run.screen(chunk, want_geometry=want_geometry)
-        table = run.table(chunk, result, with_wkt=wkt and chunk.geometry is not None)
+        table = run.table(chunk, result, with_wkt=csv and chunk.geometry is not None)
+        text = csv_text(table, header=chunk.start == 0) if csv else None
         bad = np.flatnonzero(~np.equal(result.error, None))[:EXAMPLES]
-        return _Screened(chunk, result, geoms, table, np.bincount(result.code, minlength=len(VERDICTS)), bad)
+        return _Screened(chunk, result, geoms, table, text, np.bincount(result.code, minlength=len(VERDICTS)), bad)
 
     done = 0
     for screened in _in_order(screen, counted(), ahead=_SCREENING_THREADS):

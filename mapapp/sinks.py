@@ -6,6 +6,7 @@ import codecs
 import io
 import json
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Self
 
@@ -36,20 +37,38 @@ class CsvSink:
         self._fh.write(codecs.BOM_UTF8)
         return self
 
-    def write(self, table: pa.Table) -> None:
+    def write(self, table: pa.Table, text: CsvText | None = None) -> None:
+        """Append a chunk; `text`, when given, is its csv_text() made beforehand (in another thread),
+        used if it was made as this chunk needs it (the header on the first, the first's columns)."""
         assert self._fh is not None
         first = self._schema is None
         if first:
             self._schema = table.schema
         elif table.schema != self._schema:
             table = table.cast(self._schema)
-        buffer = io.BytesIO()
-        options = pacsv.WriteOptions(include_header=first, quoting_style="needed")
-        pacsv.write_csv(neutralise_table(table), buffer, write_options=options)
-        self._fh.write(buffer.getbuffer())
+        if text is None or text.header != first or text.schema != self._schema:
+            text = csv_text(table, header=first)
+        self._fh.write(text.data)
 
     def __exit__(self, *exc: object) -> None:
         self._stack.__exit__(*exc)
+
+
+@dataclass(frozen=True)
+class CsvText:
+    """A chunk as CSV bytes, with what they were made for."""
+
+    schema: pa.Schema
+    header: bool
+    data: memoryview
+
+
+def csv_text(table: pa.Table, *, header: bool) -> CsvText:
+    """A chunk's CSV text, formula-like cells neutralised: pure, so screening threads make it in parallel."""
+    buffer = io.BytesIO()
+    options = pacsv.WriteOptions(include_header=header, quoting_style="needed")
+    pacsv.write_csv(neutralise_table(table), buffer, write_options=options)
+    return CsvText(table.schema, header, buffer.getbuffer())
 
 
 _SLICE_ROWS = 10_000  # features made at a time: the text of a whole chunk at once costs memory

@@ -15,7 +15,7 @@ from shapely.geometry import Point
 
 from mapapp._errors import InputFileError
 from mapapp.coordinates import find_coordinate_columns, parse_coordinates
-from mapapp.sinks import CsvSink, GeoJsonSink
+from mapapp.sinks import CsvSink, GeoJsonSink, csv_text
 from mapapp.tables import detect_encoding, iter_chunks, open_input
 
 
@@ -225,6 +225,22 @@ def test_csv_sink_writes_a_bom_and_is_atomic(tmp_path):
         raise RuntimeError("crash mid-run")
     assert out.read_text(encoding="utf-8-sig").splitlines()[1] == '"甲",1.5'  # old file untouched
     assert [p.name for p in tmp_path.iterdir()] == ["o.csv"]  # no temporary left behind
+
+
+def test_csv_text_made_ahead_is_used_only_when_made_as_the_chunk_needs(tmp_path):
+    """Screening threads make each chunk's CSV text beforehand; the sink writes it only if it has the
+    header exactly on the first chunk and the first chunk's columns, else makes it again."""
+    first = pa.table({"名称": ["甲"], "d": [1.5]})
+    later = pa.table({"名称": ["=乙"], "d": pa.array([None], pa.null())})  # another type: cast to the first's
+    plain, ahead = tmp_path / "plain.csv", tmp_path / "ahead.csv"
+    with CsvSink(plain) as sink:
+        sink.write(first)
+        sink.write(later)
+    with CsvSink(ahead) as sink:
+        sink.write(first, csv_text(first, header=True))
+        sink.write(later, csv_text(later, header=True))  # wrong twice over: header and columns
+    assert ahead.read_bytes() == plain.read_bytes()
+    assert plain.read_text(encoding="utf-8-sig").splitlines() == ['"名称","d"', '"甲",1.5', '"\'=乙",']
 
 
 def test_geojson_sink_writes_one_valid_collection(tmp_path):
