@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from functools import cache
 
 import numpy as np
@@ -40,18 +41,28 @@ class Region:
         self.boundary_zh = boundary_zh
         self.geometry = geometry  # WGS 84
         self.tolerance_m = tolerance_m
-        metric = shapely.transform(geometry, to_lcc_xy, interleaved=False)
-        self._buffered = metric.buffer(tolerance_m) if tolerance_m > 0 else metric
-        self._grid = PolygonGrid(self._buffered, cell=_CELL_M)
-        coords, part = shapely.get_coordinates(shapely.get_parts(shapely.get_parts(metric.boundary)),
+        self._metric = shapely.transform(geometry, to_lcc_xy, interleaved=False)
+        self._grid = PolygonGrid(self._metric, cell=_CELL_M)
+        coords, part = shapely.get_coordinates(shapely.get_parts(shapely.get_parts(self._metric.boundary)),
                                                return_index=True)
         self._boundary = LineIndex(coords, part, np.zeros(len(coords), dtype=np.intp))
 
     def outside_xy(self, x: _F, y: _F) -> NDArray[np.bool_]:
-        return ~self._grid.covers_xy(x, y)
+        """Points neither in the region nor within tolerance_m of its boundary (exact plane distance:
+        no buffer polygon, whose arcs are chords, to build for every run)."""
+        outside = ~self._grid.covers_xy(x, y)
+        if self.tolerance_m > 0:
+            near = np.nonzero(outside & np.isfinite(x) & np.isfinite(y))[0]
+            if near.size:
+                outside[near] = self._boundary.nearest_xy(x[near], y[near])[0] > self.tolerance_m
+        return outside
 
     def outside_geoms(self, geoms_metric: NDArray[np.object_]) -> NDArray[np.bool_]:
         return ~shapely.intersects(self._buffered, geoms_metric)
+
+    @functools.cached_property
+    def _buffered(self) -> BaseGeometry:
+        return self._metric.buffer(self.tolerance_m) if self.tolerance_m > 0 else self._metric
 
     def distance_message(self, lon: _F, lat: _F) -> NDArray[np.object_]:
         """'outside Jiangxi (x km from the boundary)' per point, as a Msg (ground distance; approximate

@@ -333,6 +333,22 @@ def test_region_tolerance_keeps_points_just_outside(waters, region):
     assert out.error[1].startswith("outside Jiangxi (")
 
 
+def test_region_tolerance_is_the_exact_distance_from_the_boundary(region):
+    """Outside the province, a point counts as in it up to 500 m (plane, JIANGXI_LCC) from its
+    boundary, exactly: no buffer polygon whose arcs cut corners."""
+    province = shapely.transform(region.geometry, lambda x, y: TO_XY.transform(x, y), interleaved=False)
+    rng = np.random.default_rng(17)
+    feet = shapely.line_interpolate_point(province.boundary, rng.uniform(0, 1, 4000), normalized=True)
+    x = shapely.get_x(feet) + rng.uniform(-700, 700, 4000)
+    y = shapely.get_y(feet) + rng.uniform(-700, 700, 4000)
+    distance = shapely.distance(province.boundary, shapely.points(x, y))
+    inside = shapely.contains_xy(province, x, y)
+    clear = np.abs(distance - 500) > 1e-6
+    expected = ~inside & (distance > 500)
+    assert np.array_equal(region.outside_xy(x, y)[clear], expected[clear])
+    assert expected.sum() > 200 and (~inside & ~expected).sum() > 200  # both sides of the band are tested
+
+
 def test_restriction_zone_is_the_land_within_the_distance(waters):
     zone = restriction_zone(waters, distance_m=1000)
     assert zone.crs.to_epsg() == 4326 and len(zone) == 1
