@@ -39,21 +39,14 @@ static inline double box_dist2(const double *b, double px, double py) {
     return ex * ex + ey * ey;
 }
 
-/* As shoreline_index._segment_distance: t clipped to [0, 1], the foot q, then hypot(p - q). */
-static inline double piece_dist(const Tree *t, Py_ssize_t i, double px, double py) {
+/* p - q, q the foot of p on piece i, as shoreline_index._segment_distance computes it: t clipped
+ * to [0, 1], q = a + t d. Its hypot is the distance; its squared length rules a piece out cheaply
+ * (rounding is covered by bound2's slack). */
+static inline void piece_offset(const Tree *t, Py_ssize_t i, double px, double py, double *ex, double *ey) {
     double s = ((px - t->ax[i]) * t->dx[i] + (py - t->ay[i]) * t->dy[i]) * t->inv_len2[i];
     s = s < 0.0 ? 0.0 : (s > 1.0 ? 1.0 : s);
-    double qx = t->ax[i] + s * t->dx[i];
-    double qy = t->ay[i] + s * t->dy[i];
-    return hypot(px - qx, py - qy);
-}
-
-/* Its square, cheaply, only to rule a piece out (rounding is covered by bound2's slack). */
-static inline double piece_dist2(const Tree *t, Py_ssize_t i, double px, double py) {
-    double s = ((px - t->ax[i]) * t->dx[i] + (py - t->ay[i]) * t->dy[i]) * t->inv_len2[i];
-    s = s < 0.0 ? 0.0 : (s > 1.0 ? 1.0 : s);
-    double ex = px - (t->ax[i] + s * t->dx[i]), ey = py - (t->ay[i] + s * t->dy[i]);
-    return ex * ex + ey * ey;
+    *ex = px - (t->ax[i] + s * t->dx[i]);
+    *ey = py - (t->ay[i] + s * t->dy[i]);
 }
 
 static inline double bound2(double best) {
@@ -66,8 +59,10 @@ static int64_t nearest(const Tree *t, double px, double py, Py_ssize_t hint, Py_
     double best = INFINITY;
     int64_t best_id = -1;
     Py_ssize_t best_slot = -1;
+    double ex, ey;
     if (hint >= 0) {
-        best = piece_dist(t, hint, px, py);
+        piece_offset(t, hint, px, py, &ex, &ey);
+        best = hypot(ex, ey);
         best_id = t->id[hint];
         best_slot = hint;
     }
@@ -86,9 +81,9 @@ static int64_t nearest(const Tree *t, double px, double py, Py_ssize_t hint, Py_
             for (Py_ssize_t i = start; i < start + t->leaf_size; i++) {
                 int64_t id = t->id[i];
                 if (id < 0) continue;
-                double d = piece_dist2(t, i, px, py);
-                if (d > bound2(best)) continue;  /* most pieces: no square root needed */
-                d = piece_dist(t, i, px, py);
+                piece_offset(t, i, px, py, &ex, &ey);
+                if (ex * ex + ey * ey > bound2(best)) continue;  /* most pieces: no square root needed */
+                double d = hypot(ex, ey);
                 if (d < best || (d == best && id < best_id)) {
                     best = d;
                     best_id = id;

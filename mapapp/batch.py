@@ -217,8 +217,8 @@ def _screened(chunks: Iterator[PendingChunk], run: ScreenRun, report: ScreenRepo
     """Each chunk screened, with the report kept up to date and the row limit enforced as rows arrive.
 
     The reading thread only reads: each chunk's coordinates are parsed, screened and its output
-    columns made (as CSV text too, for CSV output) in one of _SCREENING_THREADS threads (numpy, GEOS, PROJ and the shoreline walk
-    release the GIL); they come out in input order."""
+    columns made (as CSV text too, for CSV output) in one of _SCREENING_THREADS threads (numpy,
+    GEOS, PROJ and the shoreline walk release the GIL); they come out in input order."""
     def counted() -> Iterator[PendingChunk]:
         for pending in chunks:
             report.rows += pending.rows

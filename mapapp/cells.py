@@ -71,4 +71,3 @@ def _starts_risky(array: pa.Array) -> pa.Array:
     if array.null_count:
         risky &= valid_mask(array)
     return bool_column(risky)
-

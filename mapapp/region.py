@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import shapely
@@ -60,7 +59,7 @@ class Region:
     def outside_geoms(self, geoms_metric: NDArray[np.object_]) -> NDArray[np.bool_]:
         return ~shapely.intersects(self._buffered, geoms_metric)
 
-    @functools.cached_property
+    @cached_property
     def _buffered(self) -> BaseGeometry:
         return self._metric.buffer(self.tolerance_m) if self.tolerance_m > 0 else self._metric
 

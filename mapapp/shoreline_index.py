@@ -116,15 +116,8 @@ class LineIndex:
                                    np.nonzero(nxt >= 0)[0]) if _nearest is not None else None
 
     def nearest_xy(self, x: _F, y: _F) -> tuple[_F, _I, _F, _F]:
-        """Exact nearest shoreline point for each point: (plane distance, feature, qx, qy).
-
-        Why the candidates suffice: let d1 be the distance to the nearest vertex and L the longest
-        piece. The nearest piece, at distance d* <= d1, has an end vertex within
-        sqrt(d*^2 + (L/2)^2) <= r = sqrt(d1^2 + L^2/4) of the point (the foot of the perpendicular is
-        at most L/2 from one end). So when the k-th nearest vertex lies beyond r, the pieces next to
-        the vertices within r include the nearest one, and the exact point-segment distance to each
-        of them picks it. Points for which k vertices were not enough get a larger k, then GEOS.
-        """
+        """Exact nearest shoreline point for each point: (plane distance, feature, qx, qy); of equally
+        near pieces the lowest numbered. Coordinates must be finite."""
         if self._box_tree is not None:
             piece = self._walk(x, y)
         else:
@@ -147,7 +140,15 @@ class LineIndex:
         return piece
 
     def _nearest_by_vertices(self, x: _F, y: _F) -> _I:
-        """The nearest piece of each point by the vertex k-d tree and the candidate test."""
+        """The nearest piece of each point by the vertex k-d tree and the candidate test.
+
+        Why the candidates suffice: let d1 be the distance to the nearest vertex and L the longest
+        piece. The nearest piece, at distance d* <= d1, has an end vertex within
+        sqrt(d*^2 + (L/2)^2) <= r = sqrt(d1^2 + L^2/4) of the point (the foot of the perpendicular is
+        at most L/2 from one end). So when the k-th nearest vertex lies beyond r, the pieces next to
+        the vertices within r include the nearest one, and the exact point-segment distance to each
+        of them picks it. Points for which k vertices were not enough get a larger k, then GEOS.
+        """
         n = len(x)
         order = _locality_order(x, y)
         pts = np.column_stack([x[order], y[order]])  # the tree takes one C-ordered array
