@@ -14,8 +14,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mapapp.geo import GEOD
-from mapapp.ground import FROM_LCC, inv_scale
+from mapapp import geo
+from mapapp.ground import from_lcc_xy, inv_scale
 from mapapp.waters import Waters
 
 # A plane length in JIANGXI_LCC is at most this much longer than on the ground (scale error <= 0.067 %).
@@ -123,8 +123,8 @@ def ground_area_m2(metric: BaseGeometry) -> float:
     """Area on the WGS 84 ellipsoid of a JIANGXI_LCC geometry (0 for points and lines)."""
     if metric.is_empty:
         return 0.0
-    wgs = shapely.transform(metric, lambda x, y: FROM_LCC.transform(x, y), interleaved=False)
-    area, _ = GEOD.geometry_area_perimeter(wgs)
+    wgs = shapely.transform(metric, from_lcc_xy, interleaved=False)
+    area, _ = geo.GEOD.geometry_area_perimeter(wgs)
     return abs(area)
 
 

@@ -7,9 +7,8 @@ from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
-from pyproj import Proj, Transformer
 
-from mapapp.geo import JIANGXI_LCC, WGS84
+from mapapp import lcc
 
 _F = NDArray[np.float64]
 
@@ -18,39 +17,31 @@ _F = NDArray[np.float64]
 # plane distances would mean little. (west, south, east, north)
 MEASURE_BOX = (108.4, 19.4, 123.6, 35.2)
 
-TO_LCC = Transformer.from_crs(WGS84, JIANGXI_LCC, always_xy=True)
-FROM_LCC = Transformer.from_crs(JIANGXI_LCC, WGS84, always_xy=True)
+to_lcc_xy = lcc.forward  # WGS 84 lon/lat -> JIANGXI_LCC x/y: the one projection every measurement uses
+from_lcc_xy = lcc.inverse
 
 
 @cache
-def _scale_poly() -> tuple[float, np.polynomial.Polynomial]:
-    """(apex y, polynomial in rho giving 1/k) for JIANGXI_LCC.
+def _scale_poly() -> np.polynomial.Polynomial:
+    """The polynomial in rho giving 1/k for JIANGXI_LCC.
 
-    A conformal conic's scale factor k depends only on the distance rho from the cone's apex (on
-    the central meridian), so a polynomial in rho fitted to pyproj's own scale factors between
-    18 and 37 degrees north gives k anywhere in the plane (fit error checked below 1e-9).
+    A conformal conic's scale factor k depends only on the distance rho from the cone's apex, so a
+    polynomial in rho fitted to k between 18 and 37 degrees north gives 1/k anywhere in the plane from
+    x and y alone (fit error checked below 1e-9; k itself is held to PROJ's in the tests).
     """
-    params = {p.name: p.value for p in JIANGXI_LCC.coordinate_operation.params}
-    lon0, lat0 = params["Longitude of false origin"], params["Latitude of false origin"]
-    _, y0 = TO_LCC.transform(lon0, lat0)
-    x1, y1 = TO_LCC.transform(lon0 + 1.0, lat0)
-    # The apex (0, ya) is equidistant from (0, y0) and (x1, y1): both lie on the parallel lat0.
-    apex = (x1 * x1 + y1 * y1 - y0 * y0) / (2.0 * (y1 - y0))
     lats = np.linspace(18.0, 37.0, 2001)
-    lons = np.full_like(lats, lon0)
-    _, ys = TO_LCC.transform(lons, lats)
-    inv_k = 1.0 / np.asarray(Proj(JIANGXI_LCC).get_factors(lons, lats).meridional_scale)
-    rho = apex - np.asarray(ys)
+    inv_k = lcc.inv_scale_at_lat(lats)
+    _, ys = lcc.forward(np.full_like(lats, lcc.LON_0), lats)
+    rho = lcc.RHO_0 - ys
     poly = np.polynomial.Polynomial.fit(rho, inv_k, 7)
     misfit = float(np.max(np.abs(poly(rho) - inv_k)))
     if misfit > 1e-9:
         raise RuntimeError(f"scale-factor fit error {misfit:.1e} is too large")
-    return float(apex), poly
+    return poly
 
 
 def inv_scale(x: _F, y: _F) -> _F:
-    apex, poly = _scale_poly()
-    return poly(np.hypot(x, apex - y))
+    return _scale_poly()(np.hypot(x, lcc.RHO_0 - y))
 
 
 def ground_length(px: _F, py: _F, qx: _F, qy: _F) -> _F:
@@ -71,7 +62,3 @@ def in_measure_box(lon: _F, lat: _F) -> NDArray[np.bool_]:
 
 def km_text(value: float) -> str:
     return f"{value:.1f} km" if value < 10 else f"{value:,.0f} km"
-
-
-def to_lcc_xy(x: _F, y: _F) -> tuple[_F, _F]:
-    return TO_LCC.transform(x, y)

@@ -9,7 +9,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from mapapp.ground import TO_LCC, ground_length, in_measure_box, km_text, to_lcc_xy
+from mapapp.ground import ground_length, in_measure_box, km_text, to_lcc_xy
 from mapapp.layers import load_layer_features
 from mapapp.messages import msg
 from mapapp.polygon_grid import PolygonGrid
@@ -71,7 +71,7 @@ class Region:
         km = np.full(len(lon), np.nan)
         ok = in_measure_box(lon, lat)
         if ok.any():
-            x, y = TO_LCC.transform(lon[ok], lat[ok])
+            x, y = to_lcc_xy(lon[ok], lat[ok])
             _, _, qx, qy = self._boundary.nearest_xy(x, y)
             km[ok] = ground_length(x, y, qx, qy) / 1000.0
         names = {"name": self.name, "zh": self.name_zh, "edge": self.boundary_zh}

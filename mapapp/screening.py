@@ -17,9 +17,10 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from mapapp import geo
 from mapapp.footprint import Farthest, Overlap, farthest_many, ground_area_m2, overlap
-from mapapp.geo import JIANGXI_LCC, WGS84, geodesic_area_km2
-from mapapp.ground import FROM_LCC, MEASURE_BOX, TO_LCC, ground_length, in_measure_box, to_lcc_xy
+from mapapp.geo import geodesic_area_km2
+from mapapp.ground import MEASURE_BOX, from_lcc_xy, ground_length, in_measure_box, to_lcc_xy
 from mapapp.messages import Msg, msg
 from mapapp.region import Region, load_region
 from mapapp.waters import SCOPES, Waters, load_waters
@@ -250,7 +251,7 @@ def screen_lonlat(
         errors[far] = region.distance_message(lon[far], lat[far]) if region is not None else _FAR_MESSAGE
         ok &= ~far
     sel = np.nonzero(ok)[0]
-    x, y = TO_LCC.transform(lon[sel], lat[sel])
+    x, y = to_lcc_xy(lon[sel], lat[sel])
     if region is not None:
         out = region.outside_xy(x, y)
         if out.any():
@@ -407,12 +408,12 @@ def screen(
     full provenance (scope, threshold, water files and checksums).
     """
     threshold = _check_threshold(threshold_m)
-    geo = sites.geometry
-    if geo.crs is not None and not geo.crs.equals(WGS84):
-        geo = geo.to_crs(WGS84)
+    geoms = sites.geometry
+    if geoms.crs is not None and not geoms.crs.equals(geo.WGS84):
+        geoms = geoms.to_crs(geo.WGS84)
     u_values = sites[uncertainty_column] if uncertainty_column in sites.columns else None
     kinds = sites[KIND_COLUMN].to_numpy(dtype=object) if KIND_COLUMN in sites.columns else None
-    result = screen_geometries(np.asarray(geo.values, dtype=object), waters=waters, threshold_m=threshold,
+    result = screen_geometries(np.asarray(geoms.values, dtype=object), waters=waters, threshold_m=threshold,
                                uncertainty_m=u_values, region=region, kinds=kinds)
     return _assemble(sites, result, waters, threshold)
 
@@ -473,20 +474,20 @@ def restriction_zone(waters: Waters, *, distance_m: float, quad_segs: int = 16) 
     if len(waters.areas):
         zone = shapely.difference(zone, shapely.union_all(waters.areas))
     zone = shapely.make_valid(zone)
-    wgs = shapely.transform(zone, lambda x, y: FROM_LCC.transform(x, y), interleaved=False)
+    wgs = shapely.transform(zone, from_lcc_xy, interleaved=False)
     area_km2 = geodesic_area_km2(wgs) if not wgs.is_empty else 0.0
     return gpd.GeoDataFrame(
         {"scope": [waters.scope], "distance_m": [distance], "area_km2": [round(float(area_km2), 3)],
          "waters_sha256": [waters.checksum], "rule": [rule_label(waters, distance)]},
-        geometry=[wgs], crs=WGS84,
+        geometry=[wgs], crs=geo.WGS84,
     )
 
 
 def simplified_zone(zone: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
     """A zone simplified for display by `tolerance_m` metres (in JIANGXI_LCC), kept valid; WGS 84."""
-    metric = zone.to_crs(JIANGXI_LCC)
+    metric = zone.to_crs(geo.JIANGXI_LCC)
     geoms = shapely.make_valid(shapely.simplify(metric.geometry.values, tolerance_m, preserve_topology=True))
-    return metric.set_geometry(geoms).to_crs(WGS84)
+    return metric.set_geometry(geoms).to_crs(geo.WGS84)
 
 
 def check_point(lon: float, lat: float, *, datum: str = "wgs84", scope: str = "jiangxi",
@@ -512,9 +513,9 @@ def check_point(lon: float, lat: float, *, datum: str = "wgs84", scope: str = "j
 def nearest_shore_point(waters: Waters, water: int, lon: float, lat: float) -> tuple[float, float] | None:
     """The point of water `water` nearest to (lon, lat), in WGS 84: where the map draws the distance
     line to. None when the point lies in the water (its distance is 0)."""
-    x, y = TO_LCC.transform(lon, lat)
+    x, y = to_lcc_xy(lon, lat)
     line = shapely.shortest_line(shapely.Point(x, y), waters.metric[water])
     if line is None or line.length == 0:
         return None
-    wx, wy = FROM_LCC.transform(*line.coords[1])
+    wx, wy = from_lcc_xy(*line.coords[1])
     return float(wx), float(wy)

@@ -25,12 +25,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import shapely
 from numpy.typing import NDArray
-from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
 
+from mapapp import geo
 from mapapp._errors import InputFileError
 from mapapp.coordinates import find_coordinate_columns, looks_swapped, parse_coordinates, swapped_message
-from mapapp.geo import WGS84
 from mapapp.messages import Msg, join, msg
 from mapapp.screening import invalid_geometry
 from mapapp.storage import gdal_reason
@@ -754,6 +752,9 @@ def _geojson_features(path: Path, encoding: str = "utf-8-sig") -> tuple[list[Any
     name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
     if not isinstance(name, str):
         return doc["features"], None
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
     try:
         return doc["features"], CRS.from_user_input(name).to_string()
     except CRSError:
@@ -1051,9 +1052,11 @@ def _aligned(attrs: pa.Table, columns: list[str], part: str) -> pa.Table:
 
 
 def _to_wgs84(crs: str | None) -> Callable[[_O], _O]:
-    if not crs or CRS.from_user_input(crs).equals(WGS84):
+    from pyproj import CRS, Transformer
+
+    if not crs or CRS.from_user_input(crs).equals(geo.WGS84):
         return lambda geoms: geoms
-    transformer = Transformer.from_crs(CRS.from_user_input(crs), WGS84, always_xy=True)
+    transformer = Transformer.from_crs(CRS.from_user_input(crs), geo.WGS84, always_xy=True)
     return lambda geoms: shapely.transform(geoms, lambda x, y: transformer.transform(x, y), interleaved=False)
 
 

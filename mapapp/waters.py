@@ -13,8 +13,8 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from mapapp import geo
 from mapapp._errors import DataFileError
-from mapapp.geo import JIANGXI_LCC
 from mapapp.ground import ground_length, to_lcc_xy
 from mapapp.layers import get_spec, load_layer_features
 from mapapp.messages import msg
@@ -255,7 +255,7 @@ MAX_WATER_SHARE = 0.25
 def _check_user_waters(frame: gpd.GeoDataFrame, name: str) -> None:
     """Refuse a --waters file that cannot be a shoreline: points (the sites file?) or polygons
     covering much of Jiangxi (the counties?)."""
-    geoms = np.asarray(frame.to_crs(JIANGXI_LCC).geometry.values, dtype=object)
+    geoms = np.asarray(frame.to_crs(geo.JIANGXI_LCC).geometry.values, dtype=object)
     parts, owner = shapely.get_parts(geoms, return_index=True)
     parts, sub = shapely.get_parts(parts, return_index=True)  # collections, then their multi-parts
     kinds = shapely.get_type_id(parts)

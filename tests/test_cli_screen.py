@@ -278,14 +278,15 @@ def test_polygon_files_get_farthest_point_and_overlap(tmp_path, suffix):
     assert got.loc["near", "overlap_ha"] > 0 and 0 < got.loc["near", "overlap_share"] <= 1
 
 
-def test_a_table_screened_to_csv_needs_neither_pandas_nor_geopandas_nor_gdal(tmp_path):
+def test_a_table_screened_to_csv_needs_neither_pandas_nor_geopandas_nor_gdal_nor_pyproj(tmp_path):
     """Their import and exit were a fifth of the command's time on a million points (bench/screening.py);
-    vector inputs, GeoJSON output and the page import them where they are used."""
+    vector inputs, GeoJSON output, other datums and the page import them where they are used (the
+    Jiangxi LCC is projected by mapapp.lcc)."""
     src = tmp_path / "sites.csv"
     src.write_text("name,lon,lat\n甲,116.0,29.0\n乙,115.9,28.7\n=bad,,28\n", encoding="utf-8")
     probe = ("import sys\nfrom mapapp.cli import main\n"
              f"code = main(['screen', {str(src)!r}, '--out', {str(tmp_path / 'out.csv')!r}])\n"
-             "print(code, sorted(m for m in ('pandas', 'geopandas', 'pyogrio', 'dask', 'folium') if m in sys.modules))\n")
+             "print(code, sorted(m for m in ('pandas', 'geopandas', 'pyogrio', 'pyproj', 'dask', 'folium') if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.stdout.split("\n")[0] == "0 []", done.stderr
     assert "screened 2" in done.stderr and "row 3: missing longitude" in done.stderr

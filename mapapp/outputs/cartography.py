@@ -21,7 +21,7 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.geo import JIANGXI_LCC, WGS84
-from mapapp.ground import FROM_LCC, TO_LCC, to_lcc_xy
+from mapapp.ground import from_lcc_xy, to_lcc_xy
 from mapapp.layers import LayerSpec
 from mapapp.outputs.fonts import cjk_font
 from mapapp.render.markers import RETROFIT_COLOURS, VERDICT_COLOURS
@@ -181,8 +181,8 @@ def scale_bar(ax: Axes, extent: Extent, *, unit_km: str = "km") -> None:
 def north_arrow(ax: Axes, extent: Extent, label: str = "N") -> None:
     """An arrow to true north at the map's centre (the projection's grid turns up to ~2° from it)."""
     cx, cy = (extent.xmin + extent.xmax) / 2, (extent.ymin + extent.ymax) / 2
-    lon, lat = FROM_LCC.transform(cx, cy)
-    nx, ny = TO_LCC.transform(lon, lat + 0.05)
+    lon, lat = from_lcc_xy(cx, cy)
+    nx, ny = to_lcc_xy(lon, lat + 0.05)
     angle = math.atan2(nx - cx, ny - cy)
     size = (extent.ymax - extent.ymin) * 0.07
     x, y = extent.xmax - extent.width * 0.06, extent.ymax - (extent.ymax - extent.ymin) * 0.16

@@ -19,7 +19,7 @@ from mapapp._errors import RegionError
 from mapapp.catalog.catalog import load_indicators
 from mapapp.filters import screen_sites
 from mapapp.geo import JIANGXI_BBOX
-from mapapp.ground import FROM_LCC
+from mapapp.ground import from_lcc_xy
 from mapapp.i18n import aside, t
 from mapapp.layers import LayerSpec, load_layer, load_specs
 from mapapp.messages import msg, text
@@ -219,7 +219,7 @@ def _nearest_line(geom: BaseGeometry | None, water_zh: str,
         return None
     line = shapely.shortest_line(project(geom), project(water))  # in metres, as the screening measures
     (ax, ay), (bx, by) = shapely.get_coordinates(line)
-    (alon, blon), (alat, blat) = FROM_LCC.transform([ax, bx], [ay, by])
+    (alon, blon), (alat, blat) = from_lcc_xy([ax, bx], [ay, by])
     return (float(alon), float(alat)), (float(blon), float(blat))
 
 

@@ -21,7 +21,7 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 
 from mapapp.catalog import vocab
-from mapapp.ground import FROM_LCC, to_lcc_xy
+from mapapp.ground import from_lcc_xy, to_lcc_xy
 
 RETROFIT_COLOURS = {
     "completed": "#1a9641", "in_progress": "#66bd63", "pilot": "#4eb3d3", "planned": "#fdae61", "not_started": "#d7191c",
@@ -118,7 +118,7 @@ def _shape(wkb: bytes, kind: str) -> dict:
     if geom.geom_type != "Point":
         flat = shapely.transform(geom, to_lcc_xy, interleaved=False)
         simple = shapely.simplify(flat, OUTLINE_TOLERANCE_M.get(kind, 5.0), preserve_topology=True)
-        outline = shapely.geometry.mapping(shapely.transform(simple, FROM_LCC.transform, interleaved=False))
+        outline = shapely.geometry.mapping(shapely.transform(simple, from_lcc_xy, interleaved=False))
     return {"lon": round(anchor.x, 6), "lat": round(anchor.y, 6), "outline": _rounded(outline)}
 
 
