@@ -67,8 +67,17 @@ def csv_text(table: pa.Table, *, header: bool) -> CsvText:
     """A chunk's CSV text, formula-like cells neutralised: pure, so screening threads make it in parallel."""
     buffer = io.BytesIO()
     options = pacsv.WriteOptions(include_header=header, quoting_style="needed")
-    pacsv.write_csv(neutralise_table(table), buffer, write_options=options)
+    pacsv.write_csv(_blank_numbers_as_nulls(neutralise_table(table)), buffer, write_options=options)
     return CsvText(table.schema, header, buffer.getbuffer())
+
+
+def _blank_numbers_as_nulls(table: pa.Table) -> pa.Table:
+    """Number columns with no value (the area columns of point sites) as null-typed columns: the
+    same empty fields, which Arrow writes without formatting a number per row (0.1 s per 1 M rows)."""
+    for i, column in enumerate(table.columns):
+        if column.null_count == len(column) and pa.types.is_floating(column.type):
+            table = table.set_column(i, table.field(i).with_type(pa.null()), pa.nulls(len(column)))
+    return table
 
 
 _SLICE_ROWS = 10_000  # features made at a time: the text of a whole chunk at once costs memory
