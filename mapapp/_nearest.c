@@ -40,7 +40,7 @@ static inline double box_dist2(const double *b, double px, double py) {
 }
 
 /* p - q, q the foot of p on piece i, as shoreline_index._segment_distance computes it: t clipped
- * to [0, 1], q = a + t d. Its hypot is the distance; its squared length rules a piece out cheaply
+ * to [0, 1], q = a + t d. sqrt(ex * ex + ey * ey) is the distance; its squared length rules a piece out cheaply
  * (rounding is covered by bound2's slack). */
 static inline void piece_offset(const Tree *t, Py_ssize_t i, double px, double py, double *ex, double *ey) {
     double s = ((px - t->ax[i]) * t->dx[i] + (py - t->ay[i]) * t->dy[i]) * t->inv_len2[i];
@@ -62,7 +62,7 @@ static int64_t nearest(const Tree *t, double px, double py, Py_ssize_t hint, Py_
     double ex, ey;
     if (hint >= 0) {
         piece_offset(t, hint, px, py, &ex, &ey);
-        best = hypot(ex, ey);
+        best = sqrt(ex * ex + ey * ey);
         best_id = t->id[hint];
         best_slot = hint;
     }
@@ -83,7 +83,7 @@ static int64_t nearest(const Tree *t, double px, double py, Py_ssize_t hint, Py_
                 if (id < 0) continue;
                 piece_offset(t, i, px, py, &ex, &ey);
                 if (ex * ex + ey * ey > bound2(best)) continue;  /* most pieces: no square root needed */
-                double d = hypot(ex, ey);
+                double d = sqrt(ex * ex + ey * ey);
                 if (d < best || (d == best && id < best_id)) {
                     best = d;
                     best_id = id;

@@ -66,9 +66,13 @@ def _horner(series: tuple[float, float, _F], rho: _F) -> _F:
     return out
 
 
+def _norm(a: _F, b: _F) -> _F:
+    return np.sqrt(a * a + b * b)  # np.hypot is ten times slower, and guards against overflows metres cannot reach
+
+
 def inv_scale(x: _F, y: _F) -> _F:
     """1/k at plane points: ground length = plane length x 1/k."""
-    return _horner(_inv_scale_series(), np.hypot(x, lcc.RHO_0 - y))
+    return _horner(_inv_scale_series(), _norm(x, lcc.RHO_0 - y))
 
 
 def ground_length(px: _F, py: _F, qx: _F, qy: _F) -> _F:
@@ -79,7 +83,7 @@ def ground_length(px: _F, py: _F, qx: _F, qy: _F) -> _F:
     """
     mid = inv_scale((px + qx) / 2.0, (py + qy) / 2.0)
     mean = (inv_scale(px, py) + 4.0 * mid + inv_scale(qx, qy)) / 6.0
-    return np.hypot(qx - px, qy - py) * mean
+    return _norm(qx - px, qy - py) * mean
 
 
 def in_measure_box(lon: _F, lat: _F) -> NDArray[np.bool_]:
