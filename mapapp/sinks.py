@@ -8,7 +8,7 @@ import json
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pyarrow as pa
@@ -17,7 +17,7 @@ import shapely
 
 from mapapp.cells import neutralise_table
 from mapapp.json_text import features_text, json_points, json_values
-from mapapp.storage import atomic_write, geojson_dict
+from mapapp.storage import SyncedWriter, atomic_write, geojson_dict
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -29,11 +29,11 @@ class CsvSink:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._stack = ExitStack()
-        self._fh: IO[bytes] | None = None
+        self._fh: SyncedWriter | None = None
         self._schema: pa.Schema | None = None
 
     def __enter__(self) -> Self:
-        self._fh = self._stack.enter_context(atomic_write(self.path, "wb"))
+        self._fh = SyncedWriter(self._stack.enter_context(atomic_write(self.path, "wb")))
         self._fh.write(codecs.BOM_UTF8)
         return self
 
@@ -107,11 +107,11 @@ class GeoJsonSink:
         self.path = Path(path)
         self.metadata = metadata
         self._stack = ExitStack()
-        self._fh: IO[bytes] | None = None
+        self._fh: SyncedWriter | None = None
         self._first = True
 
     def __enter__(self) -> Self:
-        self._fh = self._stack.enter_context(atomic_write(self.path, "wb"))
+        self._fh = SyncedWriter(self._stack.enter_context(atomic_write(self.path, "wb")))
         head = {"type": "FeatureCollection"}
         if self.metadata:
             head["metadata"] = self.metadata

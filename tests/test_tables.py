@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from shapely.geometry import Point
 from mapapp._errors import InputFileError
 from mapapp.coordinates import find_coordinate_columns, parse_coordinates
 from mapapp.sinks import CsvSink, GeoJsonSink, csv_text
+from mapapp.storage import SyncedWriter, atomic_write
 from mapapp.tables import detect_encoding, iter_chunks, open_input
 
 
@@ -241,6 +243,24 @@ def test_csv_text_made_ahead_is_used_only_when_made_as_the_chunk_needs(tmp_path)
         sink.write(later, csv_text(later, header=True))  # wrong twice over: header and columns
     assert ahead.read_bytes() == plain.read_bytes()
     assert plain.read_text(encoding="utf-8-sig").splitlines() == ['"名称","d"', '"甲",1.5', '"\'=乙",']
+
+
+def test_a_long_output_is_handed_to_the_disk_as_it_is_written(tmp_path, monkeypatch):
+    """So the closing fsync waits for the last part only (and dirty pages stay bounded)."""
+    synced, real = [], os.fdatasync
+    monkeypatch.setattr(os, "fdatasync", lambda fd: (synced.append(os.fstat(fd).st_size), real(fd)))
+    out = tmp_path / "o.bin"
+    with atomic_write(out, "wb") as fh:
+        writer = SyncedWriter(fh, every=1000)
+        for _ in range(25):
+            assert writer.write(b"x" * 100) == 100
+    assert synced == [1000, 2000]  # each after its 1000 bytes reached the file
+    assert out.read_bytes() == b"x" * 2500
+
+
+def test_a_number_column_with_no_value_is_written_as_empty_fields():
+    table = pa.table({"d": pa.array([None, None], pa.float64()), "e": [1.5, None]})
+    assert bytes(csv_text(table, header=True).data).decode().splitlines() == ['"d","e"', ",1.5", ","]
 
 
 def test_geojson_sink_writes_one_valid_collection(tmp_path):
