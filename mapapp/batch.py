@@ -40,7 +40,7 @@ from mapapp.screening import (
     screen_lonlat,
     uncertain_reasons,
 )
-from mapapp.sinks import CsvSink, CsvText, GeoJsonSink, csv_text, output_frame
+from mapapp.sinks import CsvSink, CsvText, GeoJsonSink, Geometries, Points, csv_text, output_frame
 from mapapp.storage import check_output
 from mapapp.tables import Chunk, PendingChunk, iter_pending, open_input
 
@@ -205,7 +205,7 @@ class _Screened:
 
     chunk: Chunk
     result: ScreenResult
-    geoms: np.ndarray | None  # WGS 84 geometry of each row (None where unknown), if wanted
+    geoms: Geometries | None  # WGS 84 geometry of each row (None where unknown), if wanted
     table: pa.Table
     text: CsvText | None  # the table as CSV, when the output is CSV
     per_code: np.ndarray  # rows per verdict code
@@ -274,7 +274,7 @@ class ScreenRun:
     datum: str
     rule: str
 
-    def screen(self, chunk: Chunk, *, want_geometry: bool) -> tuple[ScreenResult, np.ndarray | None]:
+    def screen(self, chunk: Chunk, *, want_geometry: bool) -> tuple[ScreenResult, Geometries | None]:
         """Screen one chunk; also the WGS 84 geometry of each row (None where unknown) if wanted."""
         u_col = _find_column(chunk.table.column_names, UNCERTAINTY_COLUMN)
         u = chunk.table.column(u_col).to_pandas() if u_col else None
@@ -283,12 +283,8 @@ class ScreenRun:
             lon, lat = (chunk.lon, chunk.lat) if self.datum == "wgs84" else to_wgs84(chunk.lon, chunk.lat, self.datum)
             result = screen_lonlat(lon, lat, waters=self.waters, threshold_m=self.threshold, uncertainty_m=u,
                                    region=self.region, errors=chunk.errors)
-            if not want_geometry:  # making a million shapely points costs more than screening them
-                return result, None
-            known = np.isfinite(lon) & np.isfinite(lat)
-            geoms = np.full(len(lon), None, dtype=object)
-            geoms[known] = shapely.points(lon[known], lat[known])
-            return result, geoms
+            # Coordinates, not shapely points: making a million of those costs more than screening them.
+            return result, Points(lon, lat) if want_geometry else None
         geoms = chunk.geometry
         if self.datum != "wgs84":
             geoms = shapely.transform(geoms, lambda x, y: to_wgs84(x, y, self.datum), interleaved=False)

@@ -16,7 +16,7 @@ from shapely.geometry import Point
 
 from mapapp._errors import InputFileError
 from mapapp.coordinates import find_coordinate_columns, parse_coordinates
-from mapapp.sinks import CsvSink, GeoJsonSink, csv_text
+from mapapp.sinks import CsvSink, GeoJsonSink, Points, csv_text
 from mapapp.storage import SyncedWriter, atomic_write
 from mapapp.tables import detect_encoding, iter_chunks, open_input
 
@@ -261,6 +261,21 @@ def test_a_long_output_is_handed_to_the_disk_as_it_is_written(tmp_path, monkeypa
 def test_a_number_column_with_no_value_is_written_as_empty_fields():
     table = pa.table({"d": pa.array([None, None], pa.float64()), "e": [1.5, None]})
     assert bytes(csv_text(table, header=True).data).decode().splitlines() == ['"d","e"', ",1.5", ","]
+
+
+def test_points_given_by_coordinates_write_the_geojson_shapely_points_write(tmp_path):
+    """A table of points reaches GeoJSON as coordinates (no shapely point per row); same text."""
+    table = pa.table({"名称": ["甲", "乙", "丙"]})
+    points = Points(np.array([116.1, np.nan, 115.0]), np.array([28.2, 27.0, 29.123456789]))
+    by_coordinates, by_shapely = tmp_path / "a.geojson", tmp_path / "b.geojson"
+    with GeoJsonSink(by_coordinates) as sink:
+        sink.write(table, points)
+    with GeoJsonSink(by_shapely) as sink:
+        sink.write(table, points.geometries())
+    assert by_coordinates.read_bytes() == by_shapely.read_bytes()
+    features = json.loads(by_coordinates.read_text(encoding="utf-8"))["features"]
+    assert [f["geometry"] for f in features] == [{"type": "Point", "coordinates": [116.1, 28.2]}, None,
+                                                 {"type": "Point", "coordinates": [115.0, 29.123457]}]
 
 
 def test_geojson_sink_writes_one_valid_collection(tmp_path):
