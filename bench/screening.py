@@ -71,7 +71,7 @@ def api_peak_memory(lon: np.ndarray, lat: np.ndarray, waters: Waters, threshold:
 # ru_maxrss would also count this big parent's pages at fork time). Same entry as `python -m mapapp`.
 _CHILD = ("import sys\n"
           "from mapapp.cli import main\n"
-          "code = main(sys.argv[1:])\n"
+          "code = main(sys.argv[1:], exiting=True)\n"
           "peak = next(line for line in open('/proc/self/status') if line.startswith('VmHWM'))\n"
           "print(f'peak_rss_kb={peak.split()[1]}', file=sys.stderr)\n"
           "sys.exit(code)\n")

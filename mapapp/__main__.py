@@ -1,5 +1,5 @@
 """Allow `python -m mapapp`."""
 
-from mapapp.cli import main
+from mapapp.cli import program
 
-raise SystemExit(main())
+raise SystemExit(program())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -38,11 +39,19 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def program() -> int:
+    """The `mapapp` program (console script, `python -m mapapp`): main() in a process that ends with it."""
+    return main(exiting=True)
+
+
+def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
     """Run one command. Exit 0 on success; 2 with one line on stderr for a user error (bad input, a file
     that cannot be read or written); 3 for a bug, still one line, never a traceback; 130 on Ctrl-C; 141 on
-    a closed pipe."""
+    a closed pipe. `exiting`: the process ends after the command, so what the imports made lives as
+    long as it does."""
     args = build_parser(argv).parse_args(argv)
+    if exiting:
+        gc.freeze()  # the collector then never walks the imports' objects again, nor at exit (0.05 s a run)
     try:
         with warnings.catch_warnings():
             # GDAL's and numpy's notes on odd input: the affected rows carry their own messages.
