@@ -39,14 +39,21 @@ static inline double box_dist2(const double *b, double px, double py) {
     return ex * ex + ey * ey;
 }
 
-/* p - q, q the foot of p on piece i, as shoreline_index._segment_distance computes it: t clipped
- * to [0, 1], q = a + t d. sqrt(ex * ex + ey * ey) is the distance; its squared length rules a piece out cheaply
- * (rounding is covered by bound2's slack). */
-static inline void piece_offset(const Tree *t, Py_ssize_t i, double px, double py, double *ex, double *ey) {
+/* q, the foot of p on piece i, as shoreline_index._segment_distance computes it: t clipped to [0, 1],
+ * q = a + t d; then p - q, whose squared length rules a piece out cheaply (rounding is covered by
+ * bound2's slack) and whose sqrt(ex * ex + ey * ey) is the distance. */
+static inline void piece_foot(const Tree *t, Py_ssize_t i, double px, double py, double *qx, double *qy) {
     double s = ((px - t->ax[i]) * t->dx[i] + (py - t->ay[i]) * t->dy[i]) * t->inv_len2[i];
     s = s < 0.0 ? 0.0 : (s > 1.0 ? 1.0 : s);
-    *ex = px - (t->ax[i] + s * t->dx[i]);
-    *ey = py - (t->ay[i] + s * t->dy[i]);
+    *qx = t->ax[i] + s * t->dx[i];
+    *qy = t->ay[i] + s * t->dy[i];
+}
+
+static inline void piece_offset(const Tree *t, Py_ssize_t i, double px, double py, double *ex, double *ey) {
+    double qx, qy;
+    piece_foot(t, i, px, py, &qx, &qy);
+    *ex = px - qx;
+    *ey = py - qy;
 }
 
 static inline double bound2(double best) {
@@ -109,41 +116,58 @@ static int64_t nearest(const Tree *t, double px, double py, Py_ssize_t hint, Py_
 }
 
 PyDoc_STRVAR(nearest_pieces_doc,
-"nearest_pieces(box, ax, ay, dx, dy, inv_len2, id, leaf_size, px, py, out)\n\n"
-"For each point (px[i], py[i]) write to out[i] the id of the nearest piece (float64 arrays, int64\n"
-"ids and out, all C-contiguous); -1 where a coordinate is not finite. See mapapp/shoreline_index.py.");
+"nearest_pieces(box, ax, ay, dx, dy, inv_len2, id, leaf_size, px, py, order, piece, d, qx, qy)\n\n"
+"For each point (px[i], py[i]), visited in the order `order` gives (a permutation: nearby points one\n"
+"after another), write the id of the nearest piece to piece[i], its distance to d[i] and the nearest\n"
+"point on it to qx[i], qy[i]; -1 and NaN where a coordinate is not finite. float64 arrays, int64\n"
+"ids, order and piece, all C-contiguous. See mapapp/shoreline_index.py.");
+
+enum { BOX, AX, AY, DX, DY, INV_LEN2, ID, PX, PY, ORDER, PIECE, D, QX, QY, N_BUFFERS };
 
 static PyObject *nearest_pieces(PyObject *self, PyObject *args) {
-    Py_buffer b[10];  /* box, ax, ay, dx, dy, inv_len2, id, px, py, out */
+    Py_buffer b[N_BUFFERS];
     Py_ssize_t leaf_size;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*ny*y*w*", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6],
-                          &leaf_size, &b[7], &b[8], &b[9]))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*ny*y*y*w*w*w*w*", &b[BOX], &b[AX], &b[AY], &b[DX], &b[DY],
+                          &b[INV_LEN2], &b[ID], &leaf_size, &b[PX], &b[PY], &b[ORDER], &b[PIECE], &b[D], &b[QX],
+                          &b[QY]))
         return NULL;
-    Py_ssize_t n_nodes = b[0].len / 32, n_pieces = b[6].len / 8, n_points = b[7].len / 8;
-    int ok = leaf_size >= 1 && n_nodes >= 1 && b[0].len == 32 * n_nodes && b[6].len == 8 * n_pieces
-             && n_pieces == leaf_size * ((n_nodes + 1) / 2) && b[7].len == 8 * n_points;
-    for (int j = 1; j <= 5; j++) ok = ok && b[j].len == 8 * n_pieces;
-    for (int j = 8; j <= 9; j++) ok = ok && b[j].len == 8 * n_points;
-    int deep = 0;
+    Py_ssize_t n_nodes = b[BOX].len / 32, n_pieces = b[ID].len / 8, n_points = b[PX].len / 8;
+    int ok = leaf_size >= 1 && n_nodes >= 1 && b[BOX].len == 32 * n_nodes && b[ID].len == 8 * n_pieces
+             && n_pieces == leaf_size * ((n_nodes + 1) / 2) && b[PX].len == 8 * n_points;
+    for (int j = AX; j <= INV_LEN2; j++) ok = ok && b[j].len == 8 * n_pieces;
+    for (int j = PY; j <= QY; j++) ok = ok && b[j].len == 8 * n_points;
+    int deep = 0, bad_order = 0;
     if (ok) {
-        Tree t = {b[0].buf, b[1].buf, b[2].buf, b[3].buf, b[4].buf, b[5].buf, b[6].buf,
+        Tree t = {b[BOX].buf, b[AX].buf, b[AY].buf, b[DX].buf, b[DY].buf, b[INV_LEN2].buf, b[ID].buf,
                   n_nodes, n_nodes - (n_nodes + 1) / 2, leaf_size};
-        const double *px = b[7].buf, *py = b[8].buf;
-        int64_t *out = b[9].buf;
+        const double *px = b[PX].buf, *py = b[PY].buf;
+        const int64_t *order = b[ORDER].buf;
+        int64_t *piece = b[PIECE].buf;
+        double *d = b[D].buf, *qx = b[QX].buf, *qy = b[QY].buf;
         Py_BEGIN_ALLOW_THREADS
-        Py_ssize_t hint = -1;  /* the previous point's piece: points come sorted by place */
+        Py_ssize_t hint = -1;  /* the previous point's piece */
         for (Py_ssize_t i = 0; i < n_points; i++) {
-            if (!isfinite(px[i]) || !isfinite(py[i])) { out[i] = -1; continue; }
+            int64_t k = order[i];
+            if (k < 0 || k >= n_points) { bad_order = 1; break; }
+            double x = px[k], y = py[k];
+            if (!isfinite(x) || !isfinite(y)) { piece[k] = -1; d[k] = qx[k] = qy[k] = NAN; continue; }
             Py_ssize_t slot = -1;
-            out[i] = nearest(&t, px[i], py[i], hint, &slot);
-            if (out[i] == -2) { deep = 1; break; }
+            piece[k] = nearest(&t, x, y, hint, &slot);
+            if (piece[k] == -2) { deep = 1; break; }
             hint = slot;
+            piece_foot(&t, slot, x, y, &qx[k], &qy[k]);
+            double ex = x - qx[k], ey = y - qy[k];
+            d[k] = sqrt(ex * ex + ey * ey);
         }
         Py_END_ALLOW_THREADS
     }
-    for (int j = 0; j < 10; j++) PyBuffer_Release(&b[j]);
+    for (int j = 0; j < N_BUFFERS; j++) PyBuffer_Release(&b[j]);
     if (!ok) {
         PyErr_SetString(PyExc_ValueError, "nearest_pieces: the arrays' sizes do not match a tree");
+        return NULL;
+    }
+    if (bad_order) {
+        PyErr_SetString(PyExc_ValueError, "nearest_pieces: `order` holds an index out of range");
         return NULL;
     }
     if (deep) {

@@ -120,25 +120,26 @@ class LineIndex:
         """Exact nearest shoreline point for each point: (plane distance, feature, qx, qy); of equally
         near pieces the lowest numbered. Coordinates must be finite."""
         if self._box_tree is not None:
-            piece = self._walk(x, y)
+            piece, d, qx, qy = self._walk(x, y)
         else:
             piece = self._nearest_by_vertices(x, y)
-        d, qx, qy = _segment_distance(x, y, self._ax[piece], self._ay[piece], self._dx[piece], self._dy[piece],
-                                      self._inv_len2[piece])
+            d, qx, qy = _segment_distance(x, y, self._ax[piece], self._ay[piece], self._dx[piece], self._dy[piece],
+                                          self._inv_len2[piece])
         return d, self.pieces.feature[piece], qx, qy
 
-    def _walk(self, x: _F, y: _F) -> _I:
-        """The nearest piece of each point by the compiled walk of the box tree."""
+    def _walk(self, x: _F, y: _F) -> tuple[_I, _F, _F, _F]:
+        """The nearest piece of each point by the compiled walk of the box tree, with the distance and
+        nearest point that _segment_distance gives for it (the same operations, so the same bits)."""
         assert _nearest is not None and self._box_tree is not None
-        order = _locality_order(x, y)  # each walk starts from the previous point's piece
-        found = np.empty(len(x), dtype=np.int64)
-        _nearest.nearest_pieces(*self._box_tree, _LEAF, np.ascontiguousarray(x[order], dtype=np.float64),
-                                np.ascontiguousarray(y[order], dtype=np.float64), found)
-        if (found < 0).any():
+        n = len(x)
+        piece = np.empty(n, dtype=np.int64)
+        d, qx, qy = np.empty(n), np.empty(n), np.empty(n)
+        order = _locality_order(x, y).astype(np.int64, copy=False)  # each walk starts from the previous point's piece
+        _nearest.nearest_pieces(*self._box_tree, _LEAF, np.ascontiguousarray(x, dtype=np.float64),
+                                np.ascontiguousarray(y, dtype=np.float64), order, piece, d, qx, qy)
+        if (piece < 0).any():
             raise ValueError("nearest_xy: every coordinate must be finite")
-        piece = np.empty(len(x), dtype=np.intp)
-        piece[order] = found
-        return piece
+        return piece, d, qx, qy
 
     def _nearest_by_vertices(self, x: _F, y: _F) -> _I:
         """The nearest piece of each point by the vertex k-d tree and the candidate test.

@@ -30,9 +30,13 @@ def test_the_walk_and_the_vertex_tree_pick_the_very_same_pieces(shore):
     (x0, y0), (x1, y1) = v.min(axis=0), v.max(axis=0)
     x = np.r_[rng.uniform(x0 - 200e3, x1 + 200e3, 150_000), v[:, 0], shore._ax + shore._dx / 2]
     y = np.r_[rng.uniform(y0 - 200e3, y1 + 200e3, 150_000), v[:, 1], shore._ay + shore._dy / 2]
-    walked = shore._walk(x, y)
+    walked, d, qx, qy = shore._walk(x, y)
     assert np.array_equal(walked, shore._nearest_by_vertices(x, y))
     assert (shore._dx[walked] ** 2 + shore._dy[walked] ** 2 > 0).any()  # real pieces, not a part's end
+    # The distance and nearest point come out of the walk bit for bit as the numpy path makes them.
+    expected = shoreline_index._segment_distance(x, y, shore._ax[walked], shore._ay[walked], shore._dx[walked],
+                                                 shore._dy[walked], shore._inv_len2[walked])
+    assert all(np.array_equal(a, b) for a, b in zip((d, qx, qy), expected))
 
 
 def test_a_single_short_line_is_a_tree_of_one_leaf():
@@ -49,11 +53,19 @@ def test_the_walk_refuses_what_it_cannot_answer(shore):
     with pytest.raises(ValueError, match="finite"):
         shore._walk(np.array([0.0, np.nan]), np.array([0.0, 0.0]))
     box, *pieces = shore._box_tree
-    found = np.empty(2, dtype=np.int64)
+    walk = shoreline_index._nearest.nearest_pieces
+
+    def outputs(n: int) -> list[np.ndarray]:
+        return [np.empty(n, dtype=np.int64), np.empty(n), np.empty(n), np.empty(n)]
+
+    order = np.arange(2, dtype=np.int64)
     with pytest.raises(ValueError, match="do not match"):  # one node short of the tree
-        shoreline_index._nearest.nearest_pieces(box[:-1], *pieces, shoreline_index._LEAF, np.zeros(2), np.zeros(2), found)
+        walk(box[:-1], *pieces, shoreline_index._LEAF, np.zeros(2), np.zeros(2), order, *outputs(2))
     with pytest.raises(ValueError, match="do not match"):  # fewer outputs than points
-        shoreline_index._nearest.nearest_pieces(box, *pieces, shoreline_index._LEAF, np.zeros(3), np.zeros(3), found)
+        walk(box, *pieces, shoreline_index._LEAF, np.zeros(3), np.zeros(3), np.arange(3, dtype=np.int64), *outputs(2))
+    with pytest.raises(ValueError, match="out of range"):  # an order that points past the points
+        walk(box, *pieces, shoreline_index._LEAF, np.zeros(2), np.zeros(2), np.array([0, 2], dtype=np.int64),
+             *outputs(2))
     with pytest.raises(TypeError):  # a read-only output
-        shoreline_index._nearest.nearest_pieces(box, *pieces, shoreline_index._LEAF, np.zeros(2), np.zeros(2),
-                                                np.zeros(2, dtype=np.int64).tobytes())
+        walk(box, *pieces, shoreline_index._LEAF, np.zeros(2), np.zeros(2), order,
+             np.zeros(2, dtype=np.int64).tobytes(), *outputs(2)[1:])
