@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_RISKY_BYTES = np.frombuffer(b"=+-@\t\r", dtype=np.uint8)
+_RISKY_BYTE = np.zeros(256, dtype=bool)  # by a cell's first byte
+_RISKY_BYTE[np.frombuffer(b"=+-@\t\r", dtype=np.uint8)] = True
 _ARROW_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
@@ -64,10 +65,10 @@ def _starts_risky(array: pa.Array) -> pa.Array:
     offset_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
     offsets = np.frombuffer(offsets_buf, dtype=offset_type)[array.offset:array.offset + n + 1]
     data = np.frombuffer(data_buf, dtype=np.uint8)
-    first = np.zeros(n, dtype=np.uint8)
-    filled = offsets[1:] > offsets[:-1]
-    first[filled] = data[offsets[:-1][filled]]
-    risky = np.isin(first, _RISKY_BYTES)
+    if len(data) == 0:
+        return bool_column(np.zeros(n, dtype=bool))
+    first = np.take(data, offsets[:-1], mode="clip")  # an empty cell's offset may be the data's end
+    risky = np.take(_RISKY_BYTE, first) & (offsets[1:] > offsets[:-1])
     if array.null_count:
         risky &= valid_mask(array)
     return bool_column(risky)

@@ -46,9 +46,11 @@ def _inv_scale_series() -> tuple[float, float, _F]:
     n = _SCALE_DEGREE + 1
     nodes = np.cos(np.pi * (np.arange(n) + 0.5) / n)
     _, lat = lcc.inverse(np.zeros(n), lcc.RHO_0 - (centre + half * nodes))
-    cheb = (np.polynomial.chebyshev.chebvander(nodes, _SCALE_DEGREE) * lcc.inv_scale_at_lat(lat)[:, None]).sum(0) * 2 / n
+    chebyshev = np.polynomial.chebyshev
+    # The interpolating series' coefficients, as plain sums (np.dot could call BLAS).
+    cheb = (chebyshev.chebvander(nodes, _SCALE_DEGREE) * lcc.inv_scale_at_lat(lat)[:, None]).sum(axis=0) * 2.0 / n
     cheb[0] /= 2.0
-    series = (float(centre), float(half), np.polynomial.chebyshev.cheb2poly(cheb))
+    series = (float(centre), float(half), chebyshev.cheb2poly(cheb))
     lats = np.linspace(*_SCALE_LATS, 2001)
     misfit = float(np.max(np.abs(_horner(series, _rho(lats)) - lcc.inv_scale_at_lat(lats))))
     if misfit > 1e-9:

@@ -52,7 +52,7 @@ class PolygonGrid:
         if self.polygon.is_empty:
             return np.zeros(len(x), dtype=bool)
         ix, iy, on = self._cells(x, y)
-        status = np.where(on, self._status[iy, ix], _OUTSIDE)
+        status = np.where(on, np.take(self._status, iy * self._shape[1] + ix), _OUTSIDE)  # flat: faster than [iy, ix]
         result = status == _INSIDE
         edge = np.nonzero(status == _EDGE)[0]
         if edge.size:

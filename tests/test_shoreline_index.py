@@ -60,12 +60,12 @@ def test_the_walk_refuses_what_it_cannot_answer(shore):
 
     order = np.arange(2, dtype=np.int64)
     with pytest.raises(ValueError, match="do not match"):  # one node short of the tree
-        walk(box[:-1], *pieces, shoreline_index._LEAF, np.zeros(2), np.zeros(2), order, *outputs(2))
+        walk(box[:-1], *pieces, np.zeros(2), np.zeros(2), order, *outputs(2))
     with pytest.raises(ValueError, match="do not match"):  # fewer outputs than points
-        walk(box, *pieces, shoreline_index._LEAF, np.zeros(3), np.zeros(3), np.arange(3, dtype=np.int64), *outputs(2))
+        walk(box, *pieces, np.zeros(3), np.zeros(3), np.arange(3, dtype=np.int64), *outputs(2))
     with pytest.raises(ValueError, match="out of range"):  # an order that points past the points
-        walk(box, *pieces, shoreline_index._LEAF, np.zeros(2), np.zeros(2), np.array([0, 2], dtype=np.int64),
+        walk(box, *pieces, np.zeros(2), np.zeros(2), np.array([0, 2], dtype=np.int64),
              *outputs(2))
     with pytest.raises(TypeError):  # a read-only output
-        walk(box, *pieces, shoreline_index._LEAF, np.zeros(2), np.zeros(2), order,
+        walk(box, *pieces, np.zeros(2), np.zeros(2), order,
              np.zeros(2, dtype=np.int64).tobytes(), *outputs(2)[1:])
