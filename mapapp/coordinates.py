@@ -113,15 +113,16 @@ def _parse_text(value: str) -> float | None:
     return -abs(number) if negative else number
 
 
-def _to_float(column: pa.ChunkedArray | pa.Array) -> tuple[_F, _O]:
-    """Parse a text column to floats; second array holds the raw text where parsing failed."""
-    text = pc.utf8_trim_whitespace(column)
-    try:
-        values = float_values(pc.cast(text, pa.float64()))
-        if np.isfinite(values).all():
-            return values, np.full(len(values), None, dtype=object)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass  # some value is not a plain number: take the careful path below
+def _to_float(column: pa.ChunkedArray | pa.Array) -> tuple[_F, _O | None]:
+    """Parse a text column to floats; second array holds the raw text where parsing failed (None:
+    nothing failed, the common case, which needs no array of objects)."""
+    for text in (column, pc.utf8_trim_whitespace(column)):  # most files have no spaces to trim
+        try:
+            values = float_values(pc.cast(text, pa.float64()))
+            if np.isfinite(values).all():
+                return values, None
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # some value is not a plain number: take the careful path below
     raw = np.asarray(text.to_pylist(), dtype=object)
     out = np.full(len(raw), np.nan)
     failed = np.full(len(raw), None, dtype=object)
@@ -175,12 +176,13 @@ def parse_coordinates(
     lon, lon_bad = _to_float(lon_text)
     lat, lat_bad = _to_float(lat_text)
     errors = np.full(len(lon), None, dtype=object)
-    lon_blank = np.isnan(lon) & np.equal(lon_bad, None)
-    lat_blank = np.isnan(lat) & np.equal(lat_bad, None)
-    for i in np.nonzero(np.isnan(lon) | np.isnan(lat))[0]:
-        errors[i] = join(_coordinate_problems(lon_name, lat_name, bool(lon_blank[i]), bool(lat_blank[i]), lon_bad[i],
-                                              lat_bad[i]))
-    for i in np.nonzero(looks_swapped(lon, lat))[0]:
+    missing = np.isnan(lon) | np.isnan(lat)
+    for i in np.nonzero(missing)[0]:
+        bad = (None if lon_bad is None else lon_bad[i], None if lat_bad is None else lat_bad[i])
+        lon_blank, lat_blank = bool(np.isnan(lon[i]) and bad[0] is None), bool(np.isnan(lat[i]) and bad[1] is None)
+        errors[i] = join(_coordinate_problems(lon_name, lat_name, lon_blank, lat_blank, *bad))
+    swapped = looks_swapped(lon, lat)
+    for i in np.nonzero(swapped)[0]:
         errors[i] = swapped_message(lon_name, lon[i], lat_name, lat[i])
-    usable = np.equal(errors, None)
+    usable = ~(missing | swapped)
     return np.where(usable, lon, np.nan), np.where(usable, lat, np.nan), errors
