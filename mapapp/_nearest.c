@@ -154,6 +154,7 @@ static PyObject *nearest_pieces(PyObject *self, PyObject *args) {
             Py_ssize_t slot = -1;
             piece[k] = nearest(&t, x, y, hint, &slot);
             if (piece[k] == -2) { deep = 1; break; }
+            if (slot < 0) { piece[k] = -1; d[k] = qx[k] = qy[k] = NAN; continue; }  /* a tree of padding only */
             hint = slot;
             piece_foot(&t, slot, x, y, &qx[k], &qy[k]);
             double ex = x - qx[k], ey = y - qy[k];

@@ -69,3 +69,8 @@ def test_the_walk_refuses_what_it_cannot_answer(shore):
     with pytest.raises(TypeError):  # a read-only output
         walk(box, *pieces, np.zeros(2), np.zeros(2), order,
              np.zeros(2, dtype=np.int64).tobytes(), *outputs(2)[1:])
+    # A tree of padding only (no piece to be near) answers -1 and NaN, reading nothing out of bounds.
+    empty = shoreline_index._box_tree(*(np.zeros(1) for _ in range(5)), np.zeros(0, dtype=np.intp))
+    found = outputs(2)
+    walk(*empty, np.zeros(2), np.zeros(2), order, *found)
+    assert found[0].tolist() == [-1, -1] and np.isnan(np.concatenate(found[1:])).all()
