@@ -16,7 +16,7 @@ JIANGXI_BBOX = (113.4, 24.4, 118.6, 30.2)
 
 WGS84: CRS
 # Lambert conformal conic fitted to Jiangxi (24.4-30.2 N, 113.4-118.6 E): scale error within
-# +/-0.067% over that box (checked with pyproj get_factors in tests/test_geo.py), so distances
+# +/-0.067% over that box (tests/test_lcc.py, against PROJ's scale factors), so distances
 # and buffers computed in it are true ground distances to better than 0.1%. Its formulas are in
 # lcc.py, which screening uses without pyproj.
 JIANGXI_LCC: CRS

@@ -7,7 +7,7 @@ import pytest
 from pyproj import CRS, Proj, Transformer
 
 from mapapp import lcc
-from mapapp.geo import JIANGXI_LCC
+from mapapp.geo import JIANGXI_BBOX, JIANGXI_LCC
 from mapapp.ground import MEASURE_BOX
 
 
@@ -52,6 +52,13 @@ def test_scale_factor_equals_proj(lonlat):
     k = np.asarray(Proj(JIANGXI_LCC).get_factors(lon[:20_000], lat[:20_000]).meridional_scale)
     # PROJ differentiates numerically: agreement to ~5e-11 is its precision, not ours
     assert np.max(np.abs(lcc.inv_scale_at_lat(lat[:20_000]) - 1 / k)) < 1e-10
+
+
+def test_the_scale_error_over_jiangxi_is_what_geo_says():
+    """Within +/-0.067 % over JIANGXI_BBOX (the conic's k depends on latitude only)."""
+    lat = np.linspace(JIANGXI_BBOX[1], JIANGXI_BBOX[3], 10_001)
+    k = 1 / lcc.inv_scale_at_lat(lat)
+    assert np.max(np.abs(k - 1)) < 0.00067
 
 
 def test_scalars_and_lists_are_taken():
