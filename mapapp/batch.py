@@ -218,7 +218,7 @@ def _screened(chunks: Iterator[PendingChunk], run: ScreenRun, report: ScreenRepo
 
     The reading thread only reads: each chunk's coordinates are parsed, screened and its output
     columns made (as CSV text too, for CSV output) in one of _SCREENING_THREADS threads (numpy,
-    GEOS, PROJ and the shoreline walk release the GIL); they come out in input order."""
+    GEOS, Arrow and the shoreline walk release the GIL); they come out in input order."""
     def counted() -> Iterator[PendingChunk]:
         for pending in chunks:
             report.rows += pending.rows

@@ -104,13 +104,13 @@ class LineIndex:
     def __init__(self, coords: _F, part: _I, feature: _I, *, max_len: float = _PIECE_M) -> None:
         self.pieces = _build_pieces(coords, part, feature, max_len)
         v = self.pieces.vertices
-        self._tree = KDTree(v, leafsize=16)  # 8 measured as fast, 32 and 64 slower (k=3, 1 M points)
         nxt = self.pieces.next_piece
         end = np.where(nxt >= 0, nxt + 1, np.arange(len(v)))
         self._ax, self._ay = v[:, 0], v[:, 1]
         self._dx, self._dy = v[end, 0] - v[:, 0], v[end, 1] - v[:, 1]
         len2 = self._dx**2 + self._dy**2
         self._inv_len2 = np.divide(1.0, len2, out=np.zeros_like(len2), where=len2 > 0)
+        self._kdtree: KDTree | None = None  # the numpy path's, built when first needed
         self._strtree: shapely.STRtree | None = None
         self._lock = threading.Lock()
         self._box_tree = _box_tree(self._ax, self._ay, self._dx, self._dy, self._inv_len2,
@@ -160,7 +160,7 @@ class LineIndex:
             if todo.size == 0:
                 break
             k_eff = min(k, len(self._ax))
-            dd, ii = self._tree.query(pts[todo], k=k_eff)
+            dd, ii = self._vertex_tree().query(pts[todo], k=k_eff)
             dd, ii = dd.reshape(len(todo), k_eff), ii.reshape(len(todo), k_eff).astype(np.intp)
             decided = _in_blocks(len(todo), lambda s: self._decide(pts[todo[s]], dd[s], ii[s], piece, todo[s]))
             todo = todo[~decided]
@@ -201,6 +201,13 @@ class LineIndex:
         first = np.full(len(pts), len(self._ax), dtype=np.intp)
         np.minimum.at(first, src, tgt)
         return first
+
+    def _vertex_tree(self) -> KDTree:
+        with self._lock:  # the compiled walk never needs it: built on first need
+            if self._kdtree is None:
+                # leafsize 8 measured as fast, 32 and 64 slower (k=3, 1 M points)
+                self._kdtree = KDTree(self.pieces.vertices, leafsize=16)
+        return self._kdtree
 
     def _geos_tree(self) -> shapely.STRtree:
         with self._lock:  # built on first need, possibly from several block threads at once
